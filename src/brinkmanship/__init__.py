@@ -1,0 +1,1 @@
+"""brinkmanship: simulate, replay, play and analyse crisis bargaining under the risk of war."""

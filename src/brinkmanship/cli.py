@@ -1,0 +1,183 @@
+"""The ``brink`` command: it declares options and prints; the work is done by the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from brinkmanship.scenario import ScenarioError, load_scenario
+from brinkmanship.scenario.schema import Scenario
+
+DEFAULT_SCENARIO = "cuba-1962"
+
+app = typer.Typer(
+    name="brink",
+    help="Simulate, replay and analyse crisis bargaining under the risk of war.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioOpt = Annotated[str, typer.Option("--scenario", "-s",
+                                          help="A built-in scenario's name or a YAML file.")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed of the run.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-place error on stderr and exit; never a traceback."""
+    typer.echo(f"brink: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load(name: str) -> Scenario:
+    try:
+        return load_scenario(name)
+    except ScenarioError as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(2) from None
+
+
+def _policies(specs: list[str]) -> dict[str, str]:
+    from brinkmanship.policies.registry import REGISTRY
+
+    chosen = {}
+    for spec in specs:
+        actor, sep, name = spec.partition("=")
+        if not sep or not actor or not name:
+            fail(f"--policy wants ACTOR=NAME, got {spec!r}")
+        if name not in REGISTRY:
+            fail(f"--policy {spec}: unknown policy {name!r} (known: {', '.join(sorted(REGISTRY))})")
+        chosen[actor] = name
+    return chosen
+
+
+def _instant(text: str | None) -> Any:
+    if text is None:
+        return None
+    from brinkmanship.scenario.timeparse import parse_instant
+
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        fail(f"--until: {exc}")
+
+
+def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None) -> None:
+    from brinkmanship.narrative import clock_header, narrate, outcome_lines
+
+    if log is not None:
+        try:
+            log.write_text(run.jsonl(), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--log {log}: {exc.strerror}")
+    if as_json:
+        typer.echo(json.dumps(run.to_dict(), ensure_ascii=False))
+        return
+    typer.echo(f"{sc.scenario.title} — seed {run.seed}")
+    typer.echo(f"Times: {clock_header(sc)}")
+    typer.echo("")
+    for line in narrate(sc, run.events, verbose):
+        typer.echo(line)
+    typer.echo("")
+    for line in outcome_lines(sc, run.outcome):
+        typer.echo(line)
+
+
+@app.command()
+def run(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    seed: SeedOpt = 0,
+    log: Annotated[Path | None, typer.Option("--log", help="Write the full event log "
+                                             "(JSON lines) to this file.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Stop at this instant (ISO 8601 "
+                                              "UTC, or 'YYYY-MM-DDTHH:MM Zone/Name').")] = None,
+    policy: Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
+                                              "an actor (repeatable).")] = [],  # noqa: B006
+    as_json: JsonOpt = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also show decisions and belief updates.")] = False,
+) -> None:
+    """Run a scenario once with the default decision-makers and tell its story."""
+    from brinkmanship.engine import Interventions, PolicyError, simulate
+    from brinkmanship.policies.scripted import ScriptError
+
+    sc = load(scenario)
+    chosen = _policies(policy)
+    iv = Interventions(until=_instant(until))
+    try:
+        result = simulate(sc, chosen, seed, iv)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    except (PolicyError, ScriptError) as exc:
+        fail(str(exc), 1)
+    _print_run(sc, result, as_json, verbose, log)
+
+
+@app.command()
+def replay(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    seed: SeedOpt = 0,
+    log: Annotated[Path | None, typer.Option("--log", help="Write the event log here.")] = None,
+    as_json: JsonOpt = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Play the scenario's historical record through the engine and compare the outcome."""
+    from brinkmanship.history import NoHistory, differences
+    from brinkmanship.history import replay as replay_history
+    from brinkmanship.policies.scripted import ScriptError
+
+    sc = load(scenario)
+    try:
+        result = replay_history(sc, seed)
+    except NoHistory as exc:
+        fail(str(exc))
+    except ScriptError as exc:
+        fail(str(exc), 1)
+    _print_run(sc, result, as_json, verbose, log)
+    diffs = differences(sc, result.outcome)
+    if not as_json:
+        typer.echo("")
+        typer.echo("Matches the historical outcome." if not diffs else
+                   "Differs from the historical outcome: " + "; ".join(diffs))
+    if diffs:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")]) -> None:
+    """Check a scenario file: syntax, fields, references, times."""
+    sc = load(file)
+    typer.echo(f"ok: {file}: scenario {sc.scenario.id!r}, {len(sc.actors)} actors, "
+               f"{len(sc.messages)} messages, {len(sc.incidents)} incidents")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    from brinkmanship.scenario.schema import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command("list")
+def list_scenarios() -> None:
+    """List the built-in scenarios."""
+    from brinkmanship.scenario import builtin_names
+
+    for name in builtin_names():
+        sc = load(name)
+        typer.echo(f"{name:<24} {sc.scenario.title}")
+
+
+def main() -> None:
+    """Entry point of ``brink``."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("brink: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,79 @@
+"""A scenario compiled into look-up tables for the engine's hot paths."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from brinkmanship.scenario import schema as s
+
+
+@dataclass
+class Index:
+    """Dicts over a :class:`Scenario`'s sections, built once per scenario."""
+
+    sc: s.Scenario
+    start: datetime = field(init=False)
+    actors: dict[str, s.Actor] = field(init=False)
+    sides: dict[str, s.Side] = field(init=False)
+    side_of: dict[str, str] = field(init=False)
+    leader_of: dict[str, str] = field(init=False)
+    channels: dict[str, s.Channel] = field(init=False)
+    messages: dict[str, s.Message] = field(init=False)
+    actions: dict[str, s.Action] = field(init=False)
+    rungs: dict[str, s.Rung] = field(init=False)
+    forces: dict[str, s.Force] = field(init=False)
+    orders: dict[str, s.StandingOrder] = field(init=False)
+    incidents: dict[str, s.Incident] = field(init=False)
+    responses: dict[str, s.Response] = field(init=False)
+    links_after: dict[str, list[s.ChainLink]] = field(init=False)
+    responses_on: dict[str, list[s.Response]] = field(init=False)
+    issues: dict[str, s.Issue] = field(init=False)
+    utilities: dict[str, s.Utility] = field(init=False)
+    reaction_drafts: set[str] = field(init=False)
+    deciders: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        sc = self.sc
+        self.start = sc.scenario.start
+        self.actors = {a.id: a for a in sc.actors}
+        self.sides = {x.id: x for x in sc.sides}
+        self.side_of = {a.id: a.side for a in sc.actors}
+        self.leader_of = {x.id: x.leader for x in sc.sides}
+        self.channels = {c.id: c for c in sc.channels}
+        self.messages = {m.id: m for m in sc.messages}
+        self.actions = {a.id: a for a in sc.actions}
+        self.rungs = {r.id: r for r in sc.ladder}
+        self.forces = {f.id: f for f in sc.forces}
+        self.orders = {o.id: o for o in sc.standing_orders}
+        self.incidents = {i.id: i for i in sc.incidents}
+        self.responses = {r.id: r for r in sc.responses}
+        self.issues = {i.id: i for i in sc.issues}
+        self.utilities = {u.actor: u for u in sc.utilities}
+        self.links_after = defaultdict(list)
+        for chain in sc.chains:
+            for link in chain.links:
+                self.links_after[link.after].append(link)
+        self.responses_on = defaultdict(list)
+        for resp in sc.responses:
+            key = f"incident:{resp.trigger.incident}" if resp.trigger.incident else \
+                f"action:{resp.trigger.action}"
+            self.responses_on[key].append(resp)
+        self.reaction_drafts = {r.message for r in sc.reactions if r.message}
+        senders = {m.sender for m in sc.messages if m.id not in self.reaction_drafts}
+        leaders = set(self.leader_of.values())
+        self.deciders = sorted(leaders | senders)
+
+    def seconds(self, moment: datetime) -> int:
+        """Seconds from the scenario's start to ``moment``."""
+        return int(round((moment - self.start).total_seconds()))
+
+    def channels_between(self, a: str, b: str) -> list[str]:
+        """Ids of channels on which ``a`` can reach ``b``."""
+        return [c.id for c in self.sc.channels if a in c.members and b in c.members]
+
+    def counterpart_leaders(self, actor: str) -> list[str]:
+        """Leaders of sides other than ``actor``'s."""
+        own = self.side_of[actor]
+        return [leader for side, leader in self.leader_of.items() if side != own]

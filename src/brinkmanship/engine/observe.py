@@ -1,0 +1,116 @@
+"""What an actor knows, and what it may do: the observation handed to its policy.
+
+An observation holds only what reached the actor: messages delivered to it, public
+messages, its own side's forces and orders, incidents and actions it could see, its own
+beliefs. Nothing here reads the other side's private state or the scenario's history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from brinkmanship.engine.world import MessageState, OfferState, World
+from brinkmanship.mechanics.conditions import holds
+from brinkmanship.mechanics.negotiation import part_choices
+from brinkmanship.policies.base import Observation, OfferView, Option, Received, Sighting
+
+
+def observe(world: World, actor: str, reason: str, closed: frozenset[str],
+            meeting: str | None = None) -> Observation:
+    """The observation of ``actor`` now."""
+    ix = world.ix
+    side = ix.side_of[actor]
+    at = _clock(world)
+    inbox = tuple(_received(world, m, at) for m in world.messages.values()
+                  if m.received_at is not None and (m.recipient == actor or m.public
+                                                    or m.sender == actor))
+    seen = [e for e in world.sightings
+            if e.get("public", True) or ix.side_of.get(e["actor"]) == side]
+    sightings = tuple(Sighting("incident" if e["kind"] == "incident" else "action",
+                               e.get("incident") or e["action"], e["side"], at(e["s"]),
+                               bool(e.get("authorised", True))) for e in seen)
+    deadlines = {d.id: d.at for d in ix.sc.deadlines if actor in d.known_to}
+    return Observation(
+        actor=actor, side=side, now=at(world.t), reason=reason, inbox=inbox,
+        pending_offers=tuple(_offer(o, at) for o in world.offers.values()
+                             if o.recipient == actor and o.status == "pending"),
+        own_offers=tuple(_offer(o, at) for o in world.offers.values() if o.sender == actor),
+        sightings=sightings, rung=world.rung, rung_level=world.level,
+        postures={f: p for f, p in world.postures.items() if ix.forces[f].side == side},
+        orders={o: v for o, v in world.orders.items() if ix.side_of[ix.orders[o].holder] == side},
+        holds={r: v for r, v in world.held.items() if ix.responses[r].authorised_by == actor},
+        beliefs={about: dict(b) for about, b in world.beliefs.get(actor, {}).items()},
+        stress=round(stress_of(world, actor), 6), deadlines=deadlines, flags=frozenset(world.flags),
+        options=tuple(options(world, actor, closed)), meeting=meeting,
+    )
+
+
+def stress_of(world: World, actor: str) -> float:
+    """A leader's stress: it grows with the hours of crisis and the incidents it learned of."""
+    per = world.ix.sc.perception
+    side = world.ix.side_of[actor]
+    seen = sum(1 for e in world.sightings if e["kind"] == "incident" and
+               (e.get("public", True) or e["side"] == side))
+    return per.stress_per_hour * world.t / 3600 + per.stress_per_incident * seen
+
+
+def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:
+    """Every legal move of ``actor`` now, in a stable order."""
+    ix = world.ix
+    out: list[Option] = []
+    for msg in ix.sc.messages:
+        if msg.sender == actor and msg.id not in ix.reaction_drafts and \
+                f"sent:{msg.id}" not in world.flags and channel_open(world, msg.channel, closed) \
+                and holds(msg.requires, world):
+            out.append(Option("send", msg.id))
+    for offer in world.offers.values():
+        if offer.recipient != actor or offer.status != "pending":
+            continue
+        for ch in ix.channels_between(actor, offer.sender):
+            if not channel_open(world, ch, closed):
+                continue
+            out.append(Option("accept", offer.id, ch))
+            out.extend(Option("accept_part", offer.id, ch, part)
+                       for part in part_choices(offer.terms))
+            out.append(Option("reject", offer.id, ch))
+    for action in ix.sc.actions:
+        if action.actor == actor and (action.repeatable or f"done:{action.id}" not in
+                                      world.flags) and holds(action.requires, world):
+            out.append(Option("act", action.id))
+    for resp in ix.sc.responses:
+        if resp.authorised_by == actor:
+            out.append(Option("release" if world.held[resp.id] else "hold", resp.id))
+    if ix.leader_of.get(ix.side_of[actor]) == actor:
+        for order in ix.sc.standing_orders:
+            if ix.side_of[order.holder] == ix.side_of[actor]:
+                active = world.orders[order.id]
+                out.append(Option("order_off" if active else "order_on", order.id))
+    return out
+
+
+def channel_open(world: World, channel: str, closed: frozenset[str]) -> bool:
+    """Whether ``channel`` carries messages now."""
+    ch = world.ix.channels[channel]
+    return channel not in closed and (ch.opens is None or world.t >= world.ix.seconds(ch.opens))
+
+
+def _clock(world: World):  # type: ignore[no-untyped-def]
+    start = world.ix.start
+
+    def at(s: int) -> datetime:
+        return start + timedelta(seconds=s)
+    return at
+
+
+def _received(world: World, m: MessageState, at) -> Received:  # type: ignore[no-untyped-def]
+    assert m.received_at is not None
+    return Received(m.id, m.draft, m.kind, m.sender, world.ix.side_of[m.sender], m.recipient,
+                    m.channel, m.public, at(m.sent_at), at(m.received_at),
+                    dict(m.received_terms or {}), dict(m.private_terms),
+                    dict(m.received_signals or {}), m.replies_to)
+
+
+def _offer(o: OfferState, at) -> OfferView:  # type: ignore[no-untyped-def]
+    return OfferView(o.id, o.sender, o.recipient, dict(o.terms), dict(o.private_terms), o.public,
+                     o.status, at(o.delivered_at) if o.delivered_at is not None else None,
+                     at(o.lapses_at) if o.lapses_at is not None else None)

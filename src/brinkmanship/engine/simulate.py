@@ -1,0 +1,482 @@
+"""One run of a scenario: the mechanics wired onto the kernel, and the public ``simulate``.
+
+Every occurrence below is a small handler: it reads the world, draws from its own random
+stream, emits events and schedules what follows. Decisions come only from policies, through
+the observation of :mod:`brinkmanship.engine.observe`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from brinkmanship.engine import kernel as k
+from brinkmanship.engine.index import Index
+from brinkmanship.engine.observe import observe, stress_of
+from brinkmanship.engine.streams import Streams, lognormal_seconds
+from brinkmanship.engine.world import Event
+from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
+from brinkmanship.mechanics.conditions import holds
+from brinkmanship.mechanics.incidents import hazard_per_hour
+from brinkmanship.mechanics.negotiation import settlement_terms
+from brinkmanship.mechanics.outcome import causal_path, payoffs
+from brinkmanship.mechanics.perception import shifted
+from brinkmanship.policies.base import Option, Policy
+from brinkmanship.scenario import schema as s
+
+
+class PolicyError(RuntimeError):
+    """A policy chose something it was not offered."""
+
+
+@dataclass(frozen=True)
+class Interventions:
+    """Changes to a run's mechanics: replay settings and counterfactuals."""
+
+    hazards: bool = True
+    distortion: bool = True
+    forbid_incidents: frozenset[str] = frozenset()
+    force_incidents: tuple[tuple[datetime, str], ...] = ()
+    closed_channels: frozenset[str] = frozenset()
+    arrivals: Mapping[str, datetime] = field(default_factory=dict)
+    until: datetime | None = None
+
+
+@dataclass
+class _Hazard:
+    """Time-change clock of one incident: fires when integrated hazard passes a threshold."""
+
+    threshold: float
+    accumulated: float = 0.0
+    rate: float = 0.0
+    since: int = 0
+    version: int = 0
+
+
+_INDEX_CACHE: dict[int, tuple[s.Scenario, Index]] = {}
+
+
+def index_of(scenario: s.Scenario) -> Index:
+    """The compiled index of a scenario, cached for repeated runs of the same object."""
+    hit = _INDEX_CACHE.get(id(scenario))
+    if hit is None or hit[0] is not scenario:
+        if len(_INDEX_CACHE) > 16:
+            _INDEX_CACHE.clear()
+        hit = (scenario, Index(scenario))
+        _INDEX_CACHE[id(scenario)] = hit
+    return hit[1]
+
+
+class Simulation(k.Kernel):
+    """The mechanics of M1–M12 on one kernel."""
+
+    def __init__(self, scenario: s.Scenario, policies: Mapping[str, Policy], seed: int,
+                 iv: Interventions):
+        super().__init__(index_of(scenario))
+        self.iv = iv
+        self.rng = Streams(seed)
+        self.seed = seed
+        self.policies = dict(policies)
+        self.hazards: dict[str, _Hazard] = {}
+        self.pending_reactions: set[str] = set()
+        if iv.until is not None:
+            self.stop_s = min(self.stop_s, self.ix.seconds(iv.until))
+
+    # -- start and end -------------------------------------------------------------------
+    def run(self) -> list[Event]:
+        sc = self.ix.sc
+        self.emit("start", scenario=sc.scenario.id, seed=self.seed)
+        for order in sc.standing_orders:
+            if order.active and order.activates_at is not None:
+                self.at(self.ix.seconds(order.activates_at), k.ACTIVATE, self.activate, order)
+        for m in sc.meetings:
+            self.at(self.ix.seconds(m.at), k.MEETING, self.meeting_start, m)
+        for i, dp in enumerate(sc.decision_points):
+            first = self.ix.seconds(dp.at) if dp.at is not None else int(dp.every_hours * 3600)
+            self.at(first, k.DECIDE, self.decision_point, i)
+        for d in sc.deadlines:
+            self.at(self.ix.seconds(d.at), k.DEADLINE, self.deadline, d)
+        for when, incident in self.iv.force_incidents:
+            self.at(self.ix.seconds(when), k.INCIDENT, self.incident, incident, None)
+        for inc in sc.incidents:
+            if self.iv.hazards and inc.id not in self.iv.forbid_incidents:
+                self.hazards[inc.id] = _Hazard(float(self.rng("incident", inc.id).exponential()))
+        for actor in sorted(self.policies):
+            self.at(0, k.DECIDE, self.ask, actor, "start")
+        self.refresh_hazards()
+        self.loop(self.refresh_hazards)
+        self.finish()
+        return self.events
+
+    def finish(self) -> None:
+        w = self.world
+        if w.settlement is not None:
+            kind, at = "settlement", w.settlement["t"]
+            public, private = w.settlement["public_terms"], w.settlement["private_terms"]
+        elif w.war is not None:
+            kind, at, public, private = "war", w.war["t"], {}, {}
+        else:
+            kind, at, public, private = "unresolved", self.iso(w.t), {}, {}
+        agreed = {**private, **public}
+        war = None
+        if w.war is not None:
+            war = {k_: w.war[k_] for k_ in ("started_by", "side", "via", "origin", "path")}
+            war.update(rung=w.rung, level=w.level, began=w.war["t"])
+        pay = payoffs(self.ix, kind, agreed, w.rung if w.war else None, w.public_proposals,
+                      w.costs)
+        self.emit("end", outcome={"kind": kind, "at": at, "public_terms": public,
+                                  "private_terms": private, "payoffs": pay, "war": war})
+
+    def stop_now(self) -> None:
+        self.ended = True
+
+    # -- decisions -----------------------------------------------------------------------
+    def ask(self, actor: str, reason: str, meeting: str | None = None) -> None:
+        if self.world.war is not None or self.world.settlement is not None:
+            return
+        policy = self.policies[actor]
+        obs = observe(self.world, actor, reason, self.iv.closed_channels, meeting)
+        decision = policy.decide(obs, self.rng("policy", actor))
+        legal = set(obs.options)
+        for choice in decision.choices:
+            if choice not in legal:
+                raise PolicyError(f"policy {policy.name!r} for {actor!r} chose {choice.key!r}, "
+                                  "which it was not offered")
+        if decision.choices or decision.trace:
+            fields: dict[str, Any] = {"actor": actor, "reason": reason,
+                                      "choices": [c.key for c in decision.choices]}
+            if decision.trace:
+                fields["trace"] = decision.trace
+            ev = self.emit("decision", **fields)
+            for choice in decision.choices:
+                self.perform(actor, choice, ev["seq"])
+        if decision.wake_at is not None:
+            self.at(self.ix.seconds(decision.wake_at), k.DECIDE, self.ask, actor, "wake")
+
+    def perform(self, actor: str, choice: Option, cause: int) -> None:
+        w = self.world
+        if choice.kind == "send":
+            if f"sent:{choice.target}" not in w.flags:
+                self.send_draft(self.ix.messages[choice.target], cause)
+        elif choice.kind in ("accept", "accept_part", "reject"):
+            self.answer(actor, choice, cause)
+        elif choice.kind == "act":
+            self.start_action(self.ix.actions[choice.target], "decision", cause)
+        elif choice.kind in ("hold", "release"):
+            self.emit(choice.kind, cause, actor=actor, response=choice.target)
+        else:
+            self.change_order(actor, self.ix.orders[choice.target], choice.kind == "order_on",
+                              cause)
+
+    def decision_point(self, i: int) -> None:
+        dp = self.ix.sc.decision_points[i]
+        if dp.every_hours is not None:
+            self.at(self.now + int(dp.every_hours * 3600), k.DECIDE, self.decision_point, i)
+        if dp.actor in self.policies:
+            self.ask(dp.actor, "decision point")
+
+    def meeting_start(self, m: s.Meeting) -> None:
+        if self.world.settlement or self.world.war:
+            return
+        self.emit("meeting", actor=m.convener, meeting=m.id, phase="start",
+                  attendees=list(m.attendees))
+        self.at(self.now + int(m.duration_hours * 3600), k.MEETING, self.meeting_end, m)
+
+    def meeting_end(self, m: s.Meeting) -> None:
+        if self.world.settlement or self.world.war:
+            return
+        self.emit("meeting", actor=m.convener, meeting=m.id, phase="end",
+                  attendees=list(m.attendees))
+        if m.convener in self.policies:
+            self.ask(m.convener, "meeting", m.id)
+
+    # -- messages (M2, M3, M4) -----------------------------------------------------------
+    def send_draft(self, msg: s.Message, cause: int | None) -> None:
+        self.send(msg.id, msg.id, msg.kind, msg.sender, msg.recipient, msg.channel, msg.terms,
+                  msg.private_terms, dict(msg.signals), tuple(msg.replies_to), msg.released,
+                  cause)
+
+    def send(self, mid: str, draft: str | None, kind: str, sender: str, to: str, channel: str,
+             terms: dict[str, str], private_terms: dict[str, str], signals: dict[str, float],
+             replies_to: tuple[str, ...], released: bool, cause: int | None) -> None:
+        ch = self.ix.channels[channel]
+        public = ch.visibility == "public" or released
+        pinned = self.iv.arrivals.get(draft or mid)
+        if pinned is not None:
+            delay = max(0, self.ix.seconds(pinned) - self.now)
+        else:
+            delay = latency_seconds(ch, self.rng("latency", channel))
+        reading = Reading(dict(terms), dict(signals))
+        if self.iv.distortion:
+            reading = distort(ch, terms, signals, self.rng("distortion", channel))
+        arrives = self.now + delay + reading.extra_seconds
+        ev = self.emit("send", cause, id=mid, draft=draft, type=kind, actor=sender, to=to,
+                       channel=channel, public=public, terms=dict(terms),
+                       private_terms=dict(private_terms), signals=signals,
+                       replies_to=list(replies_to), arrives=self.iso(arrives))
+        for target in replies_to:
+            offer = self.world.offers.get(target)
+            if offer is not None and offer.status == "pending" and offer.recipient == sender:
+                self.emit("offer", ev["seq"], offer=target, status="countered", actor=sender)
+        self.at(arrives, k.DELIVER, self.deliver, mid, reading, ev["seq"])
+
+    def deliver(self, mid: str, reading: Reading, cause: int) -> None:
+        if self.world.settlement is not None:
+            return
+        m = self.world.messages[mid]
+        fields: dict[str, Any] = {"id": mid, "draft": m.draft, "actor": m.recipient,
+                                  "channel": m.channel, "public": m.public,
+                                  "distortion": reading.distortion, "terms": reading.terms,
+                                  "signals": reading.signals}
+        draft = self.ix.messages.get(m.draft or "")
+        if m.kind == "offer" and draft is not None and draft.deadline_hours is not None:
+            fields["lapses_s"] = self.now + int(draft.deadline_hours * 3600)
+            fields["lapses"] = self.iso(fields["lapses_s"])
+            self.at(fields["lapses_s"], k.DEADLINE, self.lapse, mid)
+        ev = self.emit("deliver", cause, **fields)
+        self.perceive(m.sender, reading.signals, m.channel, m.recipient, m.public, ev["seq"])
+        if m.public:
+            self.check_reactions(reading.terms, ev["seq"])
+        if m.kind == "answer" and mid.startswith("accept:") and self.world.war is None:
+            self.settle(mid.split(":", 1)[1], m.public, m.sender, ev["seq"])
+            return
+        readers = [m.recipient]
+        if m.public:
+            readers += [ldr for ldr in self.ix.counterpart_leaders(m.sender) if ldr != m.recipient]
+        for reader in readers:
+            if reader in self.policies:
+                self.ask(reader, "message")
+
+    def answer(self, actor: str, choice: Option, cause: int) -> None:
+        offer = self.world.offers[choice.target]
+        if offer.status != "pending":
+            return
+        assert choice.channel is not None
+        status = {"accept": "accepted", "accept_part": "accepted_part", "reject": "rejected"}
+        ev = self.emit("offer", cause, offer=offer.id, status=status[choice.kind], actor=actor,
+                       issues=list(choice.issues))
+        for other in sorted(self.world.offers.values(), key=lambda o: o.id):
+            if other.recipient == actor and other.sender == offer.sender and \
+                    other.status == "pending":
+                self.emit("offer", ev["seq"], offer=other.id, status="ignored", actor=actor)
+        if choice.kind == "accept_part":
+            part = {i: offer.terms[i] for i in choice.issues}
+            self.send(f"part:{offer.id}", None, "offer", actor, offer.sender, choice.channel,
+                      part, {}, {}, (offer.id,), False, ev["seq"])
+        else:
+            terms = dict(offer.terms) if choice.kind == "accept" else {}
+            self.send(f"{choice.kind}:{offer.id}", None, "answer", actor, offer.sender,
+                      choice.channel, terms, {}, {}, (offer.id,), False, ev["seq"])
+
+    def settle(self, offer_id: str, answer_public: bool, accepter: str, cause: int) -> None:
+        offer = self.world.offers[offer_id]
+        public, private = settlement_terms(self.world, offer, answer_public)
+        self.emit("settlement", cause, actor=accepter, offer=offer_id, public_terms=public,
+                  private_terms=private)
+        self.stop_now()
+
+    def lapse(self, mid: str) -> None:
+        offer = self.world.offers[mid]
+        if offer.status == "pending" and not self.world.settlement:
+            self.emit("offer", offer=mid, status="lapsed", actor=offer.sender)
+
+    def perceive(self, source: str, signals: dict[str, float], channel: str | None,
+                 reader: str | None, public: bool, cause: int) -> None:
+        """Move beliefs about ``source``'s side of those who learn of a signal (M8)."""
+        if not signals:
+            return
+        ix, w = self.ix, self.world
+        about = ix.side_of[source]
+        weight = ix.sc.perception.authority_weights.get(
+            ix.channels[channel].authority if channel else "official", 1.0)
+        readers = [reader] if reader else []
+        if public:
+            readers += [a for a in ix.counterpart_leaders(source) if a not in readers]
+        priors = {b.actor: b for b in ix.sc.beliefs if b.about == about}
+        for who in readers:
+            if who not in priors or who not in w.beliefs or about not in w.beliefs[who]:
+                continue
+            stress = stress_of(w, who)
+            for var, shift in sorted(signals.items()):
+                before = w.beliefs[who][about][var]
+                after = shifted(before, shift, weight, priors[who].threat_bias, stress, var)
+                if after != before:
+                    self.emit("belief", cause, actor=who, about=about, var=var, before=before,
+                              after=after)
+
+    def check_reactions(self, terms: dict[str, str], cause: int) -> None:
+        for rea in self.ix.sc.reactions:
+            if rea.id in self.pending_reactions:
+                continue
+            if any(terms.get(issue) == option for issue, option in rea.on_public_terms.items()):
+                self.pending_reactions.add(rea.id)
+                lat = rea.delay
+                delay = lognormal_seconds(self.rng("reaction", rea.id), lat.median_hours,
+                                          lat.spread, lat.min_hours)
+                self.at(self.now + delay, k.REACTION, self.react, rea, cause)
+
+    def react(self, rea: s.Reaction, cause: int) -> None:
+        ev = self.emit("reaction", cause, actor=rea.actor, reaction=rea.id, costs=dict(rea.costs))
+        if rea.message is not None:
+            self.send_draft(self.ix.messages[rea.message], ev["seq"])
+
+    # -- forces, incidents, responses, chains (M5, M6, M7) ------------------------------
+    def start_action(self, action: s.Action, via: str, cause: int | None) -> None:
+        effective = self.now + int(action.duration_hours * 3600)
+        ev = self.emit("action_start", cause, actor=action.actor, action=action.id, via=via,
+                       effective=self.iso(effective))
+        self.at(effective, k.EFFECT, self.take_effect, action, ev["seq"])
+
+    def take_effect(self, action: s.Action, cause: int) -> None:
+        side = self.ix.side_of[action.actor]
+        ev = self.emit("action", cause, actor=action.actor, action=action.id, side=side,
+                       public=action.public)
+        seq = ev["seq"]
+        if action.effects.rung is not None:
+            self.raise_ladder(action.effects.rung, action.actor, seq)
+        self.perceive(action.actor, dict(action.effects.signals), None, None, action.public, seq)
+        for link in self.ix.links_after.get(action.id, []):
+            fired = bool(self.rng("chain", link.id).random() < link.probability)
+            chain_ev = self.emit("chain", seq, link=link.id, after=link.after, then=link.then,
+                                 fired=fired)
+            if fired:
+                lat = link.delay
+                delay = lognormal_seconds(self.rng("chain-delay", link.id), lat.median_hours,
+                                          lat.spread, lat.min_hours)
+                self.at(self.now + delay, k.CHAIN, self.chain_fire, link, chain_ev["seq"])
+        self.trigger_responses(f"action:{action.id}", seq)
+        if action.public and action.kind == "military":
+            for leader in self.ix.counterpart_leaders(action.actor):
+                if leader in self.policies:
+                    self.ask(leader, "action")
+
+    def chain_fire(self, link: s.ChainLink, cause: int) -> None:
+        action = self.ix.actions[link.then]
+        if holds(action.requires, self.world) and (action.repeatable or
+                                                   f"done:{action.id}" not in self.world.flags):
+            self.start_action(action, f"chain:{link.id}", cause)
+
+    def raise_ladder(self, rung_id: str, actor: str, cause: int) -> None:
+        rung = self.ix.rungs[rung_id]
+        if rung.level <= self.world.level:
+            return
+        ev = self.emit("rung", cause, actor=actor, side=self.ix.side_of[actor], rung=rung.id,
+                       level=rung.level, war=rung.war)
+        if rung.war and self.world.war is None:
+            self.begin_war(actor, ev["seq"])
+
+    def begin_war(self, actor: str, cause: int) -> None:
+        path = causal_path(self.events, cause)
+        labels = [label for e in path if (label := _label(e))]
+        starter = next((e for e in reversed(path) if e["kind"] == "action_start"), None)
+        via = starter["via"] if starter else "decision"
+        origin = labels[0] if labels else via
+        self.emit("war", cause, actor=actor, side=self.ix.side_of[actor], started_by=actor,
+                  via=via, origin=origin, path=labels)
+        self.stop_s = min(self.now + int(self.ix.sc.scenario.war_window_hours * 3600),
+                          max(self.stop_s, self.now))
+
+    def refresh_hazards(self) -> None:
+        """Re-rate every incident clock after the world changed (time-change method)."""
+        for inc_id, hz in self.hazards.items():
+            hz.accumulated += hz.rate * (self.now - hz.since) / 3600
+            hz.since = self.now
+            rate = hazard_per_hour(self.ix.incidents[inc_id], self.world)
+            if rate == hz.rate:
+                continue
+            hz.rate = rate
+            hz.version += 1
+            if rate > 0:
+                wait = max(1, math.ceil((hz.threshold - hz.accumulated) / rate * 3600))
+                self.at(self.now + wait, k.INCIDENT, self.incident, inc_id, hz.version)
+
+    def incident(self, inc_id: str, version: int | None) -> None:
+        hz = self.hazards.get(inc_id)
+        if version is not None and (hz is None or hz.version != version):
+            return
+        inc = self.ix.incidents[inc_id]
+        if self.world.incident_counts.get(inc_id, 0) >= inc.max_occurrences or \
+                self.world.settlement is not None or inc_id in self.iv.forbid_incidents:
+            return
+        force = self.ix.forces[inc.force]
+        ev = self.emit("incident", actor=force.command, side=force.side, incident=inc_id,
+                       force=inc.force, order=inc.under_order, authorised=inc.authorised,
+                       public=inc.public)
+        if hz is not None:
+            hz.threshold = float(self.rng("incident", inc_id).exponential())
+            hz.accumulated = 0.0
+            hz.rate = -1.0  # forces a re-rating in refresh_hazards
+        if inc.effects.rung is not None:
+            self.raise_ladder(inc.effects.rung, force.command, ev["seq"])
+        self.perceive(force.command, dict(inc.effects.signals), None, None, inc.public,
+                      ev["seq"])
+        self.trigger_responses(f"incident:{inc_id}", ev["seq"])
+        for side, leader in sorted(self.ix.leader_of.items()):
+            if (inc.public or side == force.side) and leader in self.policies:
+                self.ask(leader, "incident")
+
+    def trigger_responses(self, key: str, cause: int) -> None:
+        for resp in self.ix.responses_on.get(key, []):
+            self.at(self.now + int(resp.delay_hours * 3600), k.RESPONSE, self.respond, resp,
+                    cause)
+
+    def respond(self, resp: s.Response, cause: int) -> None:
+        held = self.world.held[resp.id]
+        failed = held and bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
+        fires = not held or failed
+        action = self.ix.actions[resp.action]
+        if fires and not holds(action.requires, self.world):
+            fires = False
+        ev = self.emit("response", cause, actor=resp.holder, response=resp.id, held=held,
+                       hold_failed=failed, fired=fires)
+        if fires:
+            self.start_action(action, f"response:{resp.id}", ev["seq"])
+
+    def change_order(self, actor: str, order: s.StandingOrder, active: bool, cause: int) -> None:
+        lat = order.change_delay
+        delay = lognormal_seconds(self.rng("order", order.id), lat.median_hours, lat.spread,
+                                  lat.min_hours)
+        ev = self.emit("order_sent", cause, actor=actor, order=order.id, active=active,
+                       arrives=self.iso(self.now + delay))
+        obeyed = bool(self.rng("compliance", order.id).random() < order.compliance)
+        self.at(self.now + delay, k.ACTIVATE, self.order_arrives, order, active, obeyed,
+                ev["seq"])
+
+    def order_arrives(self, order: s.StandingOrder, active: bool, obeyed: bool,
+                      cause: int) -> None:
+        self.emit("order", cause, actor=order.holder, order=order.id, active=active,
+                  obeyed=obeyed)
+
+    def activate(self, order: s.StandingOrder) -> None:
+        self.emit("activate", actor=order.holder, order=order.id)
+
+    def deadline(self, d: s.Deadline) -> None:
+        w = self.world
+        void = w.settlement is not None or w.war is not None or \
+            (d.unless != s.Condition() and holds(d.unless, w))
+        ev = self.emit("deadline", deadline=d.id, status="void" if void else "expired",
+                       actor=None)
+        if not void and d.action is not None:
+            self.start_action(self.ix.actions[d.action], f"deadline:{d.id}", ev["seq"])
+
+
+def _label(e: Event) -> str | None:
+    kind = e["kind"]
+    if kind == "incident":
+        return f"incident:{e['incident']}"
+    if kind == "response":
+        return f"response:{e['response']}"
+    if kind == "chain":
+        return f"chain:{e['link']}"
+    if kind == "action":
+        return f"action:{e['action']}"
+    if kind == "decision":
+        return f"decision:{e['actor']}"
+    if kind == "deadline":
+        return f"deadline:{e['deadline']}"
+    if kind == "deliver":
+        return f"message:{e['draft'] or e['id']}"
+    return None

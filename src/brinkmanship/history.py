@@ -1,0 +1,46 @@
+"""History and fidelity (M12): replay the record through the engine, compare with it."""
+
+from __future__ import annotations
+
+from brinkmanship.engine.results import Outcome, Run, simulate
+from brinkmanship.engine.simulate import Interventions, index_of
+from brinkmanship.policies.scripted import ScriptedPolicy
+from brinkmanship.scenario.schema import Scenario
+
+
+class NoHistory(ValueError):
+    """The scenario carries no historical record."""
+
+
+def replay(scenario: Scenario, seed: int = 0) -> Run:
+    """Run the historical record with scripted decision-makers.
+
+    Incidents happen only as recorded, messages arrive when the record says they did,
+    and channels do not distort: the record says what was received.
+    """
+    hist = scenario.history
+    if hist is None:
+        raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
+    ix = index_of(scenario)
+    actors = sorted(set(ix.deciders) | {e.actor for e in hist.record if e.incident is None})
+    iv = Interventions(
+        hazards=False, distortion=False,
+        force_incidents=tuple((e.at, e.incident) for e in hist.record if e.incident),
+        arrivals={e.send: e.arrives for e in hist.record if e.send and e.arrives},
+    )
+    return simulate(scenario, {a: ScriptedPolicy() for a in actors}, seed, iv)
+
+
+def differences(scenario: Scenario, outcome: Outcome) -> list[str]:
+    """How an outcome differs from the recorded one: kind and terms (empty if it matches)."""
+    if scenario.history is None:
+        raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
+    want = scenario.history.outcome
+    diffs = []
+    if outcome.kind != want.kind:
+        diffs.append(f"kind: {outcome.kind} instead of {want.kind}")
+    if outcome.public_terms != want.public_terms:
+        diffs.append(f"public terms: {outcome.public_terms} instead of {want.public_terms}")
+    if outcome.private_terms != want.private_terms:
+        diffs.append(f"private terms: {outcome.private_terms} instead of {want.private_terms}")
+    return diffs

@@ -1,0 +1,136 @@
+"""The one interface between the engine and whoever decides for an actor.
+
+A policy sees an :class:`Observation` — what its actor knows, never the other side's
+secrets — and returns a :class:`Decision`: some of the legal :class:`Option` values it was
+offered, and optionally when it wants to be asked again. The engine enforces legality and
+logs every decision; policies fill only :meth:`Policy.decide`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from brinkmanship.scenario.schema import Scenario
+
+OptionKind = Literal[
+    "send", "accept", "accept_part", "reject", "act", "hold", "release", "order_on", "order_off"
+]
+
+
+@dataclass(frozen=True, order=True)
+class Option:
+    """One legal move: what kind, on what (a message, offer, action, response or order)."""
+
+    kind: OptionKind
+    target: str
+    channel: str | None = None
+    issues: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """A short stable spelling, e.g. ``accept:first_letter@cable``."""
+        text = f"{self.kind}:{self.target}"
+        if self.issues:
+            text += "[" + "+".join(self.issues) + "]"
+        if self.channel:
+            text += f"@{self.channel}"
+        return text
+
+
+@dataclass(frozen=True)
+class Received:
+    """A message as its reader got it (possibly distorted)."""
+
+    id: str
+    draft: str | None
+    kind: str
+    sender: str
+    sender_side: str
+    recipient: str
+    channel: str
+    public: bool
+    sent_at: datetime
+    received_at: datetime
+    terms: dict[str, str]
+    private_terms: dict[str, str]
+    signals: dict[str, float]
+    replies_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """An offer and where it stands, as the observer knows it."""
+
+    id: str
+    sender: str
+    recipient: str
+    terms: dict[str, str]
+    private_terms: dict[str, str]
+    public: bool
+    status: str
+    delivered_at: datetime | None
+    lapses_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """An incident or an action the observer learned of."""
+
+    kind: Literal["incident", "action"]
+    id: str
+    side: str
+    at: datetime
+    authorised: bool
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Everything one actor knows at one moment, and what it may do now."""
+
+    actor: str
+    side: str
+    now: datetime
+    reason: str
+    inbox: tuple[Received, ...]
+    pending_offers: tuple[OfferView, ...]
+    own_offers: tuple[OfferView, ...]
+    sightings: tuple[Sighting, ...]
+    rung: str
+    rung_level: int
+    postures: dict[str, str]
+    orders: dict[str, bool]
+    holds: dict[str, bool]
+    beliefs: dict[str, dict[str, float]]
+    stress: float
+    deadlines: dict[str, datetime]
+    flags: frozenset[str]
+    options: tuple[Option, ...]
+    meeting: str | None = None
+
+
+@dataclass
+class Decision:
+    """What a policy chose: options (maybe none, i.e. wait), a wake-up, and a trace."""
+
+    choices: list[Option] = field(default_factory=list)
+    wake_at: datetime | None = None
+    trace: dict[str, Any] | None = None
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """A decision-maker for one actor."""
+
+    name: str
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        """Called once before a run; ``scenario`` has no history unless the policy is scripted."""
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        """Choose among ``obs.options``; an empty decision waits."""
+        ...

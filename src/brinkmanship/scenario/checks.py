@@ -1,0 +1,269 @@
+"""Cross-reference checks: every id a scenario mentions must exist, once, where it fits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from brinkmanship.scenario.schema import Condition, Effects, Scenario
+from brinkmanship.scenario.timeparse import zone
+
+Path_ = tuple[str | int, ...]
+Found = list[tuple[Path_, str]]
+
+
+class _Refs:
+    """The ids a scenario declares, and a list of what was found wrong."""
+
+    def __init__(self, sc: Scenario):
+        self.sc = sc
+        self.found: Found = []
+        self.sides = self._ids("sides", sc.sides)
+        self.actors = self._ids("actors", sc.actors)
+        self.issues = self._ids("issues", sc.issues)
+        self.channels = self._ids("channels", sc.channels)
+        self.rungs = self._ids("ladder", sc.ladder)
+        self.forces = self._ids("forces", sc.forces)
+        self.actions = self._ids("actions", sc.actions)
+        self.orders = self._ids("standing_orders", sc.standing_orders)
+        self.incidents = self._ids("incidents", sc.incidents)
+        self.responses = self._ids("responses", sc.responses)
+        self.chains = self._ids("chains", sc.chains)
+        self.messages = self._ids("messages", sc.messages)
+        self._ids("reactions", sc.reactions)
+        self._ids("meetings", sc.meetings)
+        self._ids("deadlines", sc.deadlines)
+        self.links: dict[str, Any] = {}
+        for c, chain in enumerate(sc.chains):
+            for k, link in enumerate(chain.links):
+                if link.id in self.links:
+                    self.bad(("chains", c, "links", k, "id"), f"duplicate link id {link.id!r}")
+                self.links[link.id] = link
+        self.options = {i.id: {o.id for o in i.options} for i in sc.issues}
+        self.postures = {f.id: {p.id for p in f.postures} for f in sc.forces}
+
+    def _ids(self, section: str, items: Iterable[Any]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                self.bad((section, i, "id"), f"duplicate id {item.id!r}")
+            seen[item.id] = item
+        return seen
+
+    def bad(self, path: Path_, message: str) -> None:
+        self.found.append((path, message))
+
+    def ref(self, path: Path_, value: str | None, table: dict[str, Any], what: str) -> bool:
+        if value is not None and value not in table:
+            self.bad(path, f"unknown {what} {value!r}")
+            return False
+        return True
+
+    def refs(self, path: Path_, values: Iterable[str], table: dict[str, Any], what: str) -> None:
+        for i, value in enumerate(values):
+            self.ref((*path, i), value, table, what)
+
+    def instant(self, path: Path_, moment: datetime | None) -> None:
+        meta = self.sc.scenario
+        if moment is not None and not meta.start <= moment <= meta.end:
+            self.bad(path, f"time {moment.isoformat()} is outside the scenario "
+                           f"({meta.start.isoformat()} to {meta.end.isoformat()})")
+
+    def zone(self, path: Path_, name: str) -> None:
+        try:
+            zone(name)
+        except ValueError as exc:
+            self.bad(path, str(exc))
+        except OSError:  # a folder of the zone database, such as 'America'
+            self.bad(path, f"unknown time zone {name!r}")
+
+    def terms(self, path: Path_, terms: dict[str, str]) -> None:
+        for issue, option in terms.items():
+            if self.ref((*path, issue), issue, self.issues, "issue") and \
+                    option not in self.options[issue]:
+                self.bad((*path, issue), f"issue {issue!r} has no option {option!r}")
+
+    def posture(self, path: Path_, force: str, posture: str) -> None:
+        if self.ref(path, force, self.forces, "force") and posture not in self.postures[force]:
+            self.bad(path, f"force {force!r} has no posture {posture!r}")
+
+    def condition(self, path: Path_, cond: Condition) -> None:
+        for force, postures in cond.postures.items():
+            for p in postures:
+                self.posture((*path, "postures", force), force, p)
+        self.ref((*path, "min_rung"), cond.min_rung, self.rungs, "rung")
+        self.ref((*path, "max_rung"), cond.max_rung, self.rungs, "rung")
+        self.instant((*path, "after"), cond.after)
+        self.instant((*path, "before"), cond.before)
+
+    def effects(self, path: Path_, eff: Effects) -> None:
+        for force, posture in eff.postures.items():
+            self.posture((*path, "postures", force), force, posture)
+        self.ref((*path, "rung"), eff.rung, self.rungs, "rung")
+        for order in eff.orders:
+            self.ref((*path, "orders", order), order, self.orders, "standing order")
+
+
+def check_references(sc: Scenario) -> Found:
+    """Every broken reference, duplicate id or impossible time, with its field path."""
+    r = _Refs(sc)
+    for i, clock in enumerate(sc.scenario.clocks):
+        r.zone(("scenario", "clocks", i, "zone"), clock.zone)
+    _check_people(r)
+    _check_world(r)
+    _check_diplomacy(r)
+    _check_calendar(r)
+    _check_minds(r)
+    _check_history(r)
+    return r.found
+
+
+def _check_people(r: _Refs) -> None:
+    sc = r.sc
+    for i, side in enumerate(sc.sides):
+        if r.ref(("sides", i, "leader"), side.leader, r.actors, "actor") and \
+                r.actors[side.leader].side != side.id:
+            r.bad(("sides", i, "leader"), f"leader {side.leader!r} is not on side {side.id!r}")
+        r.refs(("sides", i, "allies"), side.allies, r.sides, "side")
+    for i, actor in enumerate(sc.actors):
+        r.ref(("actors", i, "side"), actor.side, r.sides, "side")
+        r.zone(("actors", i, "zone"), actor.zone)
+        r.ref(("actors", i, "serves"), actor.serves, r.actors, "actor")
+    for i, issue in enumerate(sc.issues):
+        ids = [o.id for o in issue.options]
+        if len(set(ids)) != len(ids):
+            r.bad(("issues", i, "options"), "duplicate option ids")
+        if issue.status_quo not in ids:
+            r.bad(("issues", i, "status_quo"), f"{issue.status_quo!r} is not one of the options")
+        r.refs(("issues", i, "touches"), issue.touches, r.sides, "side")
+
+
+def _check_world(r: _Refs) -> None:
+    sc = r.sc
+    levels = [rung.level for rung in sc.ladder]
+    if levels != sorted(set(levels)):
+        r.bad(("ladder",), "rung levels must be distinct and listed from lowest to highest")
+    for i, force in enumerate(sc.forces):
+        r.ref(("forces", i, "side"), force.side, r.sides, "side")
+        r.ref(("forces", i, "command"), force.command, r.actors, "actor")
+        if force.initial not in r.postures.get(force.id, set()):
+            r.bad(("forces", i, "initial"), f"{force.initial!r} is not one of the postures")
+    for i, action in enumerate(sc.actions):
+        r.ref(("actions", i, "actor"), action.actor, r.actors, "actor")
+        r.condition(("actions", i, "requires"), action.requires)
+        r.effects(("actions", i, "effects"), action.effects)
+    for i, order in enumerate(sc.standing_orders):
+        r.ref(("standing_orders", i, "holder"), order.holder, r.actors, "actor")
+        r.ref(("standing_orders", i, "issued_by"), order.issued_by, r.actors, "actor")
+        r.instant(("standing_orders", i, "activates_at"), order.activates_at)
+    for i, inc in enumerate(sc.incidents):
+        r.ref(("incidents", i, "force"), inc.force, r.forces, "force")
+        r.ref(("incidents", i, "under_order"), inc.under_order, r.orders, "standing order")
+        for force, table in inc.posture_multipliers.items():
+            for posture in table:
+                r.posture(("incidents", i, "posture_multipliers", force), force, posture)
+        r.condition(("incidents", i, "requires"), inc.requires)
+        r.effects(("incidents", i, "effects"), inc.effects)
+    for i, resp in enumerate(sc.responses):
+        r.ref(("responses", i, "holder"), resp.holder, r.actors, "actor")
+        r.ref(("responses", i, "authorised_by"), resp.authorised_by, r.actors, "actor")
+        r.ref(("responses", i, "trigger", "incident"), resp.trigger.incident, r.incidents,
+              "incident")
+        r.ref(("responses", i, "trigger", "action"), resp.trigger.action, r.actions, "action")
+        r.ref(("responses", i, "action"), resp.action, r.actions, "action")
+    for c, chain in enumerate(sc.chains):
+        for k, link in enumerate(chain.links):
+            r.ref(("chains", c, "links", k, "after"), link.after, r.actions, "action")
+            r.ref(("chains", c, "links", k, "then"), link.then, r.actions, "action")
+
+
+def _check_diplomacy(r: _Refs) -> None:
+    sc = r.sc
+    for i, ch in enumerate(sc.channels):
+        r.refs(("channels", i, "members"), ch.members, r.actors, "actor")
+        r.instant(("channels", i, "opens"), ch.opens)
+    for i, msg in enumerate(sc.messages):
+        r.ref(("messages", i, "sender"), msg.sender, r.actors, "actor")
+        r.ref(("messages", i, "recipient"), msg.recipient, r.actors, "actor")
+        if r.ref(("messages", i, "channel"), msg.channel, r.channels, "channel"):
+            members = r.channels[msg.channel].members
+            for role in ("sender", "recipient"):
+                who = getattr(msg, role)
+                if who in r.actors and who not in members:
+                    r.bad(("messages", i, role), f"{who!r} is not a member of channel "
+                                                 f"{msg.channel!r}")
+        r.terms(("messages", i, "terms"), msg.terms)
+        r.terms(("messages", i, "private_terms"), msg.private_terms)
+        r.refs(("messages", i, "replies_to"), msg.replies_to, r.messages, "message")
+        r.condition(("messages", i, "requires"), msg.requires)
+        if msg.on_expiry is not None:
+            r.effects(("messages", i, "on_expiry"), msg.on_expiry)
+        if msg.kind == "offer" and not (msg.terms or msg.private_terms):
+            r.bad(("messages", i, "terms"), "an offer must propose terms")
+    for i, rea in enumerate(sc.reactions):
+        r.ref(("reactions", i, "actor"), rea.actor, r.actors, "actor")
+        r.terms(("reactions", i, "on_public_terms"), rea.on_public_terms)
+        r.ref(("reactions", i, "message"), rea.message, r.messages, "message")
+        r.effects(("reactions", i, "effects"), rea.effects)
+        for who in rea.costs:
+            r.ref(("reactions", i, "costs", who), who, r.actors, "actor")
+
+
+def _check_calendar(r: _Refs) -> None:
+    sc = r.sc
+    for i, m in enumerate(sc.meetings):
+        r.ref(("meetings", i, "convener"), m.convener, r.actors, "actor")
+        r.refs(("meetings", i, "attendees"), m.attendees, r.actors, "actor")
+        r.instant(("meetings", i, "at"), m.at)
+    for i, dp in enumerate(sc.decision_points):
+        r.ref(("decision_points", i, "actor"), dp.actor, r.actors, "actor")
+        r.instant(("decision_points", i, "at"), dp.at)
+    for i, d in enumerate(sc.deadlines):
+        r.instant(("deadlines", i, "at"), d.at)
+        r.refs(("deadlines", i, "known_to"), d.known_to, r.actors, "actor")
+        r.ref(("deadlines", i, "action"), d.action, r.actions, "action")
+        r.condition(("deadlines", i, "unless"), d.unless)
+        r.effects(("deadlines", i, "effects"), d.effects)
+
+
+def _check_minds(r: _Refs) -> None:
+    sc = r.sc
+    for i, b in enumerate(sc.beliefs):
+        r.ref(("beliefs", i, "actor"), b.actor, r.actors, "actor")
+        r.ref(("beliefs", i, "about"), b.about, r.sides, "side")
+        for link in b.chain_beliefs:
+            r.ref(("beliefs", i, "chain_beliefs", link), link, r.links, "chain link")
+    for i, u in enumerate(sc.utilities):
+        r.ref(("utilities", i, "actor"), u.actor, r.actors, "actor")
+        for issue, table in u.terms.items():
+            if r.ref(("utilities", i, "terms", issue), issue, r.issues, "issue"):
+                for option in table:
+                    if option not in r.options[issue]:
+                        r.bad(("utilities", i, "terms", issue, option),
+                              f"issue {issue!r} has no option {option!r}")
+        for rung in u.war:
+            r.ref(("utilities", i, "war", rung), rung, r.rungs, "rung")
+
+
+def _check_history(r: _Refs) -> None:
+    hist = r.sc.history
+    if hist is None:
+        return
+    for i, e in enumerate(hist.record):
+        p: Path_ = ("history", "record", i)
+        r.instant((*p, "at"), e.at)
+        r.ref((*p, "actor"), e.actor, r.actors, "actor")
+        r.ref((*p, "send"), e.send, r.messages, "message")
+        r.ref((*p, "act"), e.act, r.actions, "action")
+        r.ref((*p, "hold"), e.hold, r.responses, "response")
+        r.ref((*p, "incident"), e.incident, r.incidents, "incident")
+        if e.answer is not None:
+            r.ref((*p, "answer", "offer"), e.answer.offer, r.messages, "message")
+            r.ref((*p, "answer", "channel"), e.answer.channel, r.channels, "channel")
+            r.refs((*p, "answer", "issues"), e.answer.issues, r.issues, "issue")
+        if e.arrives is not None and e.arrives < e.at:
+            r.bad((*p, "arrives"), "a message cannot arrive before it is sent")
+    r.instant(("history", "outcome", "at"), hist.outcome.at)
+    r.terms(("history", "outcome", "public_terms"), hist.outcome.public_terms)
+    r.terms(("history", "outcome", "private_terms"), hist.outcome.private_terms)
