@@ -53,7 +53,8 @@ instants = st.builds(
     "{}-{:02d}-{:02d}T{:02d}:{:02d}{}".format,
     st.sampled_from(["0001", "1962", "9999"]),
     st.integers(0, 13), st.integers(0, 32), st.integers(0, 24), st.integers(0, 60),
-    st.sampled_from(["", "Z", "+00:00", "-05:00", "+14:00"]) | st.sampled_from(ZONES).map(" {}".format),
+    st.sampled_from(["", "Z", "+00:00", "-05:00", "+14:00"])
+    | st.sampled_from(ZONES).map(" {}".format),
 )
 scalars = (
     st.none()

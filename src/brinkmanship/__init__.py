@@ -1,1 +1,41 @@
-"""brinkmanship: simulate, replay, play and analyse crisis bargaining under the risk of war."""
+"""brinkmanship: simulate, replay, play and analyse crisis bargaining under the risk of war.
+
+A small public surface for notebooks and scripts::
+
+    from brinkmanship import load_scenario, simulate
+    run = simulate(load_scenario("cuba-1962"), seed=7)
+    run.outcome.kind, run.events[-1]
+"""
+
+from brinkmanship.engine import Interventions, Outcome, PolicyError, Run, simulate
+from brinkmanship.history import differences, replay
+from brinkmanship.policies.base import Decision, Observation, Option, Policy
+from brinkmanship.policies.registry import make_policy, register
+from brinkmanship.scenario import (
+    Scenario,
+    ScenarioError,
+    builtin_names,
+    load_scenario,
+    parse_scenario,
+)
+
+__all__ = [
+    "Decision",
+    "Interventions",
+    "Observation",
+    "Option",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "Run",
+    "Scenario",
+    "ScenarioError",
+    "builtin_names",
+    "differences",
+    "load_scenario",
+    "make_policy",
+    "parse_scenario",
+    "register",
+    "replay",
+    "simulate",
+]

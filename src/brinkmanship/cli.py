@@ -109,6 +109,10 @@ def run(
     sc = load(scenario)
     chosen = _policies(policy)
     iv = Interventions(until=_instant(until))
+    if iv.until is not None and iv.until < sc.scenario.start:
+        from brinkmanship.scenario.timeparse import iso_utc
+
+        fail(f"--until {until}: before the scenario's start ({iso_utc(sc.scenario.start)})")
     try:
         result = simulate(sc, chosen, seed, iv)
     except KeyError as exc:
@@ -162,6 +166,42 @@ def schema() -> None:
     from brinkmanship.scenario.schema import Scenario
 
     typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The new scenario's name (its id).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write "
+                                             "(default: NAME.yaml here).")] = None,
+) -> None:
+    """Write a small, valid, commented starting scenario to edit; never overwrites."""
+    from brinkmanship.scenario.starter import write_starter
+
+    path = out if out is not None else Path(f"{name}.yaml")
+    try:
+        write_starter(name, path)
+    except ValueError as exc:
+        fail(str(exc))
+    except FileExistsError:
+        fail(f"{path} already exists; choose another --out or remove it")
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror}")
+    typer.echo(f"wrote {path}: try `brink run -s {path}`")
+
+
+@app.command()
+def check(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or built-in name.")],
+    seeds: Annotated[int, typer.Option("--seeds", min=1, help="Runs under the default "
+                                       "decision-makers.")] = 20,
+) -> None:
+    """Conformance check: validates, replays its history, runs many seeds, is deterministic."""
+    from brinkmanship.conformance import check_scenario
+
+    report = check_scenario(scenario, seeds=range(seeds))
+    typer.echo(report.render())
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command("list")

@@ -95,7 +95,8 @@ class Simulation(k.Kernel):
         for m in sc.meetings:
             self.at(self.ix.seconds(m.at), k.MEETING, self.meeting_start, m)
         for i, dp in enumerate(sc.decision_points):
-            first = self.ix.seconds(dp.at) if dp.at is not None else int(dp.every_hours * 3600)
+            every = dp.every_hours or 0.0
+            first = self.ix.seconds(dp.at) if dp.at is not None else int(every * 3600)
             self.at(first, k.DECIDE, self.decision_point, i)
         for d in sc.deadlines:
             self.at(self.ix.seconds(d.at), k.DEADLINE, self.deadline, d)
@@ -104,6 +105,12 @@ class Simulation(k.Kernel):
         for inc in sc.incidents:
             if self.iv.hazards and inc.id not in self.iv.forbid_incidents:
                 self.hazards[inc.id] = _Hazard(float(self.rng("incident", inc.id).exponential()))
+                # A time bound in `requires` changes the hazard with no event to prompt a
+                # re-rating, so re-rate at the bound ('before' holds up to its instant).
+                bounds = inc.requires.after, inc.requires.before
+                for edge, past in zip(bounds, (0, 1), strict=True):
+                    if edge is not None:
+                        self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.refresh_hazards)
         for actor in sorted(self.policies):
             self.at(0, k.DECIDE, self.ask, actor, "start")
         self.refresh_hazards()
@@ -221,7 +228,15 @@ class Simulation(k.Kernel):
             offer = self.world.offers.get(target)
             if offer is not None and offer.status == "pending" and offer.recipient == sender:
                 self.emit("offer", ev["seq"], offer=target, status="countered", actor=sender)
+                self.ignore_others(sender, offer.sender, ev["seq"])
         self.at(arrives, k.DELIVER, self.deliver, mid, reading, ev["seq"])
+
+    def ignore_others(self, reader: str, offerer: str, cause: int) -> None:
+        """Offers from ``offerer`` still pending when ``reader`` answers another are ignored."""
+        for other in sorted(self.world.offers.values(), key=lambda o: o.id):
+            if other.recipient == reader and other.sender == offerer and \
+                    other.status == "pending":
+                self.emit("offer", cause, offer=other.id, status="ignored", actor=reader)
 
     def deliver(self, mid: str, reading: Reading, cause: int) -> None:
         if self.world.settlement is not None:
@@ -258,10 +273,7 @@ class Simulation(k.Kernel):
         status = {"accept": "accepted", "accept_part": "accepted_part", "reject": "rejected"}
         ev = self.emit("offer", cause, offer=offer.id, status=status[choice.kind], actor=actor,
                        issues=list(choice.issues))
-        for other in sorted(self.world.offers.values(), key=lambda o: o.id):
-            if other.recipient == actor and other.sender == offer.sender and \
-                    other.status == "pending":
-                self.emit("offer", ev["seq"], offer=other.id, status="ignored", actor=actor)
+        self.ignore_others(actor, offer.sender, ev["seq"])
         if choice.kind == "accept_part":
             part = {i: offer.terms[i] for i in choice.issues}
             self.send(f"part:{offer.id}", None, "offer", actor, offer.sender, choice.channel,
@@ -408,6 +420,9 @@ class Simulation(k.Kernel):
         if hz is not None:
             hz.threshold = float(self.rng("incident", inc_id).exponential())
             hz.accumulated = 0.0
+            # The new clock starts now: without this, refresh_hazards would integrate the
+            # placeholder rate over the time since the last re-rating and push it below zero.
+            hz.since = self.now
             hz.rate = -1.0  # forces a re-rating in refresh_hazards
         if inc.effects.rung is not None:
             self.raise_ladder(inc.effects.rung, force.command, ev["seq"])

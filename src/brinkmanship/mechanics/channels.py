@@ -28,7 +28,11 @@ class Reading:
 
 def distort(channel: Channel, terms: dict[str, str], signals: dict[str, float],
             rng: np.random.Generator) -> Reading:
-    """Apply the channel's fidelity to a message; three uniform draws: whether, which kind, which term."""
+    """Apply the channel's fidelity to a message.
+
+    Always three uniform draws (whether, which kind, which term), so the stream stays
+    aligned whatever the outcome.
+    """
     fid = channel.fidelity
     draw, pick, which = (float(x) for x in rng.random(3))
     if draw >= fid.distortion_probability or not fid.kinds:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from brinkmanship.scenario.schema import Condition, Effects, Scenario
+from brinkmanship.scenario.schema import UTILITY_TERMS, Condition, Effects, Scenario
 from brinkmanship.scenario.timeparse import zone
 
 Path_ = tuple[str | int, ...]
@@ -160,9 +160,9 @@ def _check_world(r: _Refs) -> None:
     for i, inc in enumerate(sc.incidents):
         r.ref(("incidents", i, "force"), inc.force, r.forces, "force")
         r.ref(("incidents", i, "under_order"), inc.under_order, r.orders, "standing order")
-        for force, table in inc.posture_multipliers.items():
+        for force_id, table in inc.posture_multipliers.items():
             for posture in table:
-                r.posture(("incidents", i, "posture_multipliers", force), force, posture)
+                r.posture(("incidents", i, "posture_multipliers", force_id), force_id, posture)
         r.condition(("incidents", i, "requires"), inc.requires)
         r.effects(("incidents", i, "effects"), inc.effects)
     for i, resp in enumerate(sc.responses):
@@ -244,6 +244,26 @@ def _check_minds(r: _Refs) -> None:
                               f"issue {issue!r} has no option {option!r}")
         for rung in u.war:
             r.ref(("utilities", i, "war", rung), rung, r.rungs, "rung")
+    _check_decision_models(r)
+
+
+def _check_decision_models(r: _Refs) -> None:
+    """Decision models name known actors, once each; advisers' weights name utility terms."""
+    sc = r.sc
+    seen: set[str] = set()
+    for i, dm in enumerate(sc.decision_models):
+        r.ref(("decision_models", i, "actor"), dm.actor, r.actors, "actor")
+        if dm.actor in seen:
+            r.bad(("decision_models", i, "actor"), f"a second decision model for {dm.actor!r}")
+        seen.add(dm.actor)
+        for order in dm.order_values:
+            r.ref(("decision_models", i, "order_values", order), order, r.orders,
+                  "standing order")
+    for i, actor in enumerate(sc.actors):
+        for term in actor.weights:
+            if term not in UTILITY_TERMS:
+                r.bad(("actors", i, "weights", term), f"unknown utility term {term!r} "
+                      f"(known: {', '.join(UTILITY_TERMS)})")
 
 
 def _check_history(r: _Refs) -> None:

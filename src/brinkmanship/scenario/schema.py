@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from brinkmanship.scenario.timeparse import parse_instant
 
@@ -94,8 +94,8 @@ class Meta(Sourced):
 class Side(Strict):
     """A party to the crisis: a state, an alliance, a government."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The side's id, used by actors, forces and beliefs.")
+    name: str = Field(description="The side's name, as readers know it.")
     leader: Id = Field(description="The actor who decides for this side.")
     principal: bool = Field(
         True, description="Whether the side is a principal (settles, fights) or a third party."
@@ -109,8 +109,8 @@ ActorKind = Literal["leader", "adviser", "command", "third_party", "envoy"]
 class Actor(Sourced):
     """A person or body that acts, decides, advises or carries messages."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The actor's id, used wherever the actor is named.")
+    name: str = Field(description="How the story names the actor, e.g. 'Marshal Konev'.")
     kind: ActorKind = Field(description="leader, adviser, command, third_party or envoy.")
     side: Id = Field(description="The side the actor belongs to.")
     zone: str = Field(description="IANA zone the actor lives in.")
@@ -123,20 +123,23 @@ class Actor(Sourced):
         description="For advisers: utility weights (e.g. 'war', 'terms', 'audience') "
         "the adviser argues for.",
     )
-    description: str = ""
+    description: str = Field("", description="Who the actor is, for readers.")
 
 
 class IssueOption(Strict):
-    id: Id
-    name: str
+    """One possible answer to an issue."""
+
+    id: Id = Field(description="The option's id, used in terms and utilities.")
+    name: str = Field(description="How the story names this answer.")
 
 
 class Issue(Strict):
     """A question on the table, with its possible answers."""
 
-    id: Id
-    name: str
-    options: list[IssueOption] = Field(min_length=2)
+    id: Id = Field(description="The issue's id, used in terms and utilities.")
+    name: str = Field(description="How the story names the issue.")
+    options: list[IssueOption] = Field(
+        min_length=2, description="The possible answers, at least two.")
     status_quo: Id = Field(description="The option that holds if nothing is agreed.")
     touches: list[Id] = Field(
         default_factory=list,
@@ -160,7 +163,8 @@ DistortionKind = Literal["harden", "soften", "drop_term", "delay"]
 class Fidelity(Sourced):
     """How a channel distorts what passes over it."""
 
-    distortion_probability: Probability = 0.0
+    distortion_probability: Probability = Field(
+        0.0, description="Chance that a message over the channel arrives distorted.")
     kinds: list[DistortionKind] = Field(
         default_factory=list,
         description="harden (threat signals read stronger), soften (weaker), drop_term "
@@ -181,8 +185,8 @@ class Fidelity(Sourced):
 class Channel(Strict):
     """A way messages travel between actors."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The channel's id, named by messages and answers.")
+    name: str = Field(description="How the story names the channel.")
     members: list[Id] = Field(
         min_length=2, description="Actors who send and receive over this channel."
     )
@@ -192,14 +196,28 @@ class Channel(Strict):
     authority: Literal["official", "semi_official", "unofficial"] = Field(
         description="How much weight receivers give to what arrives."
     )
-    latency: Latency
-    fidelity: Fidelity = Field(default_factory=Fidelity)
+    latency: Latency = Field(description="How long a message takes to arrive.")
+    fidelity: Fidelity = Field(
+        default_factory=Fidelity, description="How the channel distorts messages; by "
+        "default it does not.")
     opens: Instant | None = Field(None, description="Before this instant the channel is closed.")
-    description: str = ""
+    description: str = Field("", description="What the channel is, for readers.")
+
+
+BELIEF_VARIABLES = ("resolve", "control", "imminence")
+
+
+def _belief_keys(value: dict[str, float]) -> dict[str, float]:
+    unknown = sorted(set(value) - set(BELIEF_VARIABLES))
+    if unknown:
+        raise ValueError(f"unknown belief variable {unknown[0]!r} "
+                         f"(known: {', '.join(BELIEF_VARIABLES)})")
+    return value
 
 
 Signals = Annotated[
-    dict[Literal["resolve", "control", "imminence"], float],
+    dict[str, float],
+    AfterValidator(_belief_keys),
     Field(
         description="Belief shifts (log-odds) this produces in the other side's leaders: "
         "resolve, control, imminence."
@@ -217,15 +235,16 @@ class Condition(Strict):
     )
     min_rung: Id | None = Field(None, description="The ladder must be at least at this rung.")
     max_rung: Id | None = Field(None, description="The ladder must be at most at this rung.")
-    after: Instant | None = None
-    before: Instant | None = None
+    after: Instant | None = Field(None, description="Holds only from this instant on.")
+    before: Instant | None = Field(None, description="Holds only until this instant.")
 
 
 class Effects(Strict):
     """What happens to the world when something takes effect."""
 
-    set_flags: list[str] = Field(default_factory=list)
-    clear_flags: list[str] = Field(default_factory=list)
+    set_flags: list[str] = Field(
+        default_factory=list, description="Flags set; conditions elsewhere may test them.")
+    clear_flags: list[str] = Field(default_factory=list, description="Flags cleared.")
     postures: dict[Id, Id] = Field(default_factory=dict, description="Force id -> new posture.")
     rung: Id | None = Field(None, description="Raise the escalation ladder to at least this rung.")
     signals: Signals = Field(default_factory=dict)
@@ -237,49 +256,56 @@ class Effects(Strict):
 class Rung(Strict):
     """A step of the escalation ladder."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The rung's id, named by effects, conditions and payoffs.")
+    name: str = Field(description="How the story names the rung.")
     level: int = Field(description="Position on the ladder; higher is more violent.")
     war: bool = Field(False, description="Reaching this rung means war.")
-    description: str = ""
+    description: str = Field("", description="What the rung means, for readers.")
 
 
 class Posture(Strict):
-    id: Id
-    name: str
+    """A state a force can be in: on alert, withdrawn, at sea."""
+
+    id: Id = Field(description="The posture's id, named by effects and conditions.")
+    name: str = Field(description="How the story names the posture.")
 
 
 class Force(Strict):
     """A body of forces with a posture, under a command."""
 
-    id: Id
-    name: str
-    side: Id
+    id: Id = Field(description="The force's id, named by postures, effects and incidents.")
+    name: str = Field(description="How the story names the force.")
+    side: Id = Field(description="The side the force belongs to.")
     command: Id = Field(description="The command actor that holds this force.")
-    postures: list[Posture] = Field(min_length=1)
+    postures: list[Posture] = Field(
+        min_length=1, description="The postures the force can take.")
     initial: Id = Field(description="The posture at the start.")
 
 
 class Action(Sourced):
     """Something an actor can do: diplomatic, political or military."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The action's id, named by chains, responses and the record.")
+    name: str = Field(description="What the action is, as the story tells it.")
     actor: Id = Field(description="Who takes this action (a leader, or a command for chains).")
-    kind: Literal["military", "diplomatic", "political", "posture"] = "military"
+    kind: Literal["military", "diplomatic", "political", "posture"] = Field(
+        "military", description="military, diplomatic, political or posture; a public "
+        "military action makes the other sides' leaders reconsider.")
     duration_hours: Hours = Field(0.0, description="Time from the decision until it takes effect.")
-    requires: Condition = Field(default_factory=Condition)
-    effects: Effects = Field(default_factory=Effects)
+    requires: Condition = Field(
+        default_factory=Condition, description="When the action can be taken.")
+    effects: Effects = Field(
+        default_factory=Effects, description="What changes when it takes effect.")
     public: bool = Field(True, description="Whether other sides see it when it takes effect.")
-    repeatable: bool = False
-    description: str = ""
+    repeatable: bool = Field(False, description="Whether it can be taken more than once.")
+    description: str = Field("", description="More about the action, for readers.")
 
 
 class StandingOrder(Sourced):
     """An order a command acts on without asking its leader again."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The order's id, named by incidents and effects.")
+    name: str = Field(description="What the order says, as the story tells it.")
     holder: Id = Field(description="The command actor that acts on it.")
     issued_by: Id = Field(description="The actor who issued it.")
     active: bool = Field(True, description="Whether it is in force at the start.")
@@ -291,14 +317,14 @@ class StandingOrder(Sourced):
     compliance: Probability = Field(
         1.0, description="Chance that the units obey a change of this order."
     )
-    description: str = ""
+    description: str = Field("", description="More about the order, for readers.")
 
 
 class Incident(Sourced):
     """Something local forces do at a hazard rate, whether the leaders wish it or not."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The incident's id, named by responses and the record.")
+    name: str = Field(description="What happens, as the story tells it.")
     force: Id = Field(description="The force whose units cause it.")
     under_order: Id | None = Field(
         None, description="Standing order it is carried out under; no hazard while it is off."
@@ -308,19 +334,23 @@ class Incident(Sourced):
         default_factory=dict,
         description="Force id -> posture id -> factor on the hazard while in that posture.",
     )
-    requires: Condition = Field(default_factory=Condition)
-    max_occurrences: int = Field(1, ge=1)
+    requires: Condition = Field(
+        default_factory=Condition, description="No hazard unless this holds.")
+    max_occurrences: int = Field(1, ge=1, description="How many times it can happen in a run.")
     public: bool = Field(True, description="Whether every side learns of it when it happens.")
     authorised: bool = Field(
         False, description="Whether the side's leader authorised such acts in advance."
     )
-    effects: Effects = Field(default_factory=Effects)
-    description: str = ""
+    effects: Effects = Field(
+        default_factory=Effects, description="What changes when it happens.")
+    description: str = Field("", description="More about the incident, for readers.")
 
 
 class Trigger(Strict):
-    incident: Id | None = None
-    action: Id | None = None
+    """What sets a pre-delegated response off: an incident or an action."""
+
+    incident: Id | None = Field(None, description="Fires when this incident happens.")
+    action: Id | None = Field(None, description="Fires when this action takes effect.")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
@@ -332,37 +362,37 @@ class Trigger(Strict):
 class Response(Sourced):
     """A pre-delegated response: it fires on its trigger unless a leader holds it."""
 
-    id: Id
-    name: str
+    id: Id = Field(description="The response's id, named by holds in the record.")
+    name: str = Field(description="What the response is, as the story tells it.")
     holder: Id = Field(description="The command that carries it out.")
     authorised_by: Id = Field(description="The leader who pre-delegated it and may hold it.")
-    trigger: Trigger
+    trigger: Trigger = Field(description="What sets it off.")
     action: Id = Field(description="The action carried out when it fires.")
     delay_hours: Hours = Field(0.0, description="From trigger to firing.")
     held: bool = Field(False, description="Whether it is held at the start.")
     hold_failure_probability: Probability = Field(
         0.0, description="Chance that a hold fails to stop it when it is due."
     )
-    description: str = ""
+    description: str = Field("", description="More about the response, for readers.")
 
 
 class ChainLink(Sourced):
     """One step of a response doctrine: after this action, likely that reaction."""
 
-    id: Id
+    id: Id = Field(description="The link's id, named by chain beliefs.")
     after: Id = Field(description="The action that provokes the reaction.")
     then: Id = Field(description="The reaction, carried out by its action's actor.")
-    probability: Probability
-    delay: Latency
+    probability: Probability = Field(description="Chance the reaction follows.")
+    delay: Latency = Field(description="How long the reaction takes to follow.")
 
 
 class Chain(Strict):
     """A probabilistic, delayed graph of action -> likely reaction."""
 
-    id: Id
-    name: str
-    links: list[ChainLink] = Field(min_length=1)
-    description: str = ""
+    id: Id = Field(description="The chain's id.")
+    name: str = Field(description="Whose doctrine this is, as the story tells it.")
+    links: list[ChainLink] = Field(min_length=1, description="Its steps, at least one.")
+    description: str = Field("", description="More about the doctrine, for readers.")
 
 
 MessageKind = Literal["offer", "assurance", "statement", "warning", "answer"]
@@ -371,13 +401,15 @@ MessageKind = Literal["offer", "assurance", "statement", "warning", "answer"]
 class Message(Sourced):
     """A message an actor may send: the drafts on the table."""
 
-    id: Id
-    name: str
-    sender: Id
-    recipient: Id
-    channel: Id
-    kind: MessageKind
-    terms: Terms = Field(default_factory=dict)
+    id: Id = Field(description="The draft's id, named by answers, replies and the record.")
+    name: str = Field(description="A short title the story quotes it by.")
+    sender: Id = Field(description="Who may send it; a sender is a decision-maker.")
+    recipient: Id = Field(description="Who it is addressed to.")
+    channel: Id = Field(description="The channel it travels over.")
+    kind: MessageKind = Field(
+        description="offer (proposes terms to accept), assurance (carries private terms), "
+        "statement, warning or answer.")
+    terms: Terms = Field(default_factory=dict, description="Terms it proposes.")
     private_terms: Terms = Field(
         default_factory=dict, description="Side-assurances kept off the public record."
     )
@@ -391,22 +423,26 @@ class Message(Sourced):
         None, description="An offer lapses this long after it arrives."
     )
     on_expiry: Effects | None = Field(None, description="What happens when the deadline passes.")
-    signals: Signals = Field(default_factory=dict)
-    requires: Condition = Field(default_factory=Condition)
+    signals: Signals = Field(
+        default_factory=dict, description="Belief shifts (log-odds) in its reader: "
+        "resolve, control, imminence.")
+    requires: Condition = Field(
+        default_factory=Condition, description="When it can be sent.")
     text: str = Field("", description="What it says, in a sentence.")
 
 
 class Reaction(Sourced):
     """A third party's reaction to public terms that touch it."""
 
-    id: Id
-    actor: Id
+    id: Id = Field(description="The reaction's id.")
+    actor: Id = Field(description="The third party (or ally) who reacts.")
     on_public_terms: Terms = Field(
         description="Fires when a public message proposes any of these issue options."
     )
-    delay: Latency
+    delay: Latency = Field(description="How long it takes to react.")
     message: Id | None = Field(None, description="A message the actor sends in reaction.")
-    effects: Effects = Field(default_factory=Effects)
+    effects: Effects = Field(
+        default_factory=Effects, description="What changes when it reacts.")
     costs: dict[Id, float] = Field(
         default_factory=dict, description="Actor id -> utility lost when this reaction happens."
     )
@@ -415,19 +451,19 @@ class Reaction(Sourced):
 class Meeting(Sourced):
     """A scheduled meeting of a leader with advisers; the leader decides at its end."""
 
-    id: Id
-    name: str
-    convener: Id
-    at: Instant
-    duration_hours: Hours
-    attendees: list[Id] = Field(default_factory=list)
+    id: Id = Field(description="The meeting's id.")
+    name: str = Field(description="How the story names the meeting.")
+    convener: Id = Field(description="The leader who convenes it and decides at its end.")
+    at: Instant = Field(description="When it begins.")
+    duration_hours: Hours = Field(description="How long it lasts.")
+    attendees: list[Id] = Field(default_factory=list, description="Advisers who attend.")
 
 
 class DecisionPoint(Strict):
     """When a leader is asked to decide, besides meetings and arriving news."""
 
-    actor: Id
-    at: Instant | None = None
+    actor: Id = Field(description="The actor asked to decide.")
+    at: Instant | None = Field(None, description="When (first) to ask.")
     every_hours: float | None = Field(None, gt=0, description="Repeat at this interval.")
 
     @model_validator(mode="after")
@@ -440,21 +476,23 @@ class DecisionPoint(Strict):
 class Deadline(Sourced):
     """A deadline: unless its condition is met by then, its consequence follows."""
 
-    id: Id
-    name: str
-    at: Instant
-    known_to: list[Id] = Field(default_factory=list)
+    id: Id = Field(description="The deadline's id; its expiry sets the flag expired:ID.")
+    name: str = Field(description="How the story names the deadline.")
+    at: Instant = Field(description="When it falls due.")
+    known_to: list[Id] = Field(
+        default_factory=list, description="Actors who know of it (it is in their observation).")
     unless: Condition = Field(
         default_factory=Condition, description="The deadline is void if this holds when due."
     )
     action: Id | None = Field(None, description="An action carried out on expiry.")
-    effects: Effects = Field(default_factory=Effects)
+    effects: Effects = Field(
+        default_factory=Effects, description="What changes when it expires.")
 
 
 class BeliefPrior(Sourced):
     """What a leader believes at the start about another side."""
 
-    actor: Id
+    actor: Id = Field(description="The leader who holds the belief.")
     about: Id = Field(description="The side the belief is about.")
     resolve: Probability = Field(description="Chance the other side stands firm.")
     control: Probability = Field(description="Chance the other side controls its own forces.")
@@ -468,7 +506,7 @@ class BeliefPrior(Sourced):
 class Utility(Sourced):
     """An actor's payoffs over outcomes."""
 
-    actor: Id
+    actor: Id = Field(description="The actor whose payoffs these are.")
     terms: dict[Id, dict[Id, float]] = Field(
         default_factory=dict, description="Issue id -> option id -> value of ending there."
     )
@@ -486,27 +524,32 @@ RecordConfidence = Literal["confirmed", "secondary", "recalled", "conflicting", 
 
 
 class Answer(Strict):
-    offer: Id
-    mode: Literal["accept", "accept_part", "reject", "ignore"]
-    channel: Id
+    """A recorded answer to an offer."""
+
+    offer: Id = Field(description="The offer (a message id) answered.")
+    mode: Literal["accept", "accept_part", "reject", "ignore"] = Field(
+        description="accept, accept_part (only the listed issues), reject or ignore.")
+    channel: Id = Field(description="The channel the answer travels over.")
     issues: list[Id] = Field(default_factory=list, description="For accept_part: issues accepted.")
 
 
 class RecordEntry(Strict):
     """One step of the historical record."""
 
-    at: Instant
-    actor: Id
+    at: Instant = Field(description="When it was done.")
+    actor: Id = Field(description="Who did it.")
     send: Id | None = Field(None, description="A message sent.")
-    answer: Answer | None = None
+    answer: Answer | None = Field(None, description="An answer given to an offer.")
     act: Id | None = Field(None, description="An action taken.")
     hold: Id | None = Field(None, description="A pre-delegated response held.")
     incident: Id | None = Field(None, description="An incident that happened.")
     arrives: Instant | None = Field(None, description="When a sent message arrived.")
     alt_at: list[Instant] = Field(default_factory=list, description="Other times sources give.")
-    confidence: RecordConfidence = "secondary"
-    source: str = ""
-    note: str = ""
+    confidence: RecordConfidence = Field(
+        "secondary", description="How sure the record is: confirmed, secondary, recalled, "
+        "conflicting or assumed.")
+    source: str = Field("", description="Where the record says so.")
+    note: str = Field("", description="What readers should know about this entry.")
 
     @model_validator(mode="after")
     def _one_deed(self) -> RecordEntry:
@@ -517,19 +560,25 @@ class RecordEntry(Strict):
 
 
 class RecordedOutcome(Strict):
-    kind: Literal["settlement", "war", "unresolved"]
-    at: Instant | None = None
-    public_terms: Terms = Field(default_factory=dict)
-    private_terms: Terms = Field(default_factory=dict)
-    source: str = ""
+    """How the crisis ended in history."""
+
+    kind: Literal["settlement", "war", "unresolved"] = Field(
+        description="settlement, war or unresolved.")
+    at: Instant | None = Field(None, description="When it ended.")
+    public_terms: Terms = Field(default_factory=dict, description="The terms made public.")
+    private_terms: Terms = Field(
+        default_factory=dict, description="The terms kept off the public record.")
+    source: str = Field("", description="Where the record says so.")
 
 
 class History(Strict):
     """The historical record: replayed by `brink replay`, never read by decision models."""
 
-    record: list[RecordEntry] = Field(min_length=1)
-    outcome: RecordedOutcome
-    notes: list[str] = Field(default_factory=list)
+    record: list[RecordEntry] = Field(
+        min_length=1, description="What was done, when and by whom, in any order.")
+    outcome: RecordedOutcome = Field(description="How it ended.")
+    notes: list[str] = Field(
+        default_factory=list, description="What readers should know about the record.")
 
 
 class Perception(Sourced):
@@ -545,27 +594,113 @@ class Perception(Sourced):
     stress_per_incident: float = Field(0.0, ge=0, description="Stress gained per incident seen.")
 
 
+UTILITY_TERMS = ("settlement", "terms", "audience", "alliance", "war", "unresolved", "orders")
+"""The terms of an expected utility that weights (a leader's, an adviser's) may scale."""
+
+
+def _weight_keys(value: dict[str, float]) -> dict[str, float]:
+    unknown = sorted(set(value) - set(UTILITY_TERMS))
+    if unknown:
+        raise ValueError(f"unknown utility term {unknown[0]!r} "
+                         f"(known: {', '.join(UTILITY_TERMS)})")
+    return value
+
+
+Weights = Annotated[
+    dict[str, float],
+    AfterValidator(_weight_keys),
+    Field(description="Weights on utility terms (settlement, terms, audience, alliance, war, "
+                      "unresolved, orders); 1 where not given."),
+]
+
+
+class DecisionModel(Sourced):
+    """How the default decision-maker of one actor reasons: the parameters of its three lenses."""
+
+    actor: Id = Field(description="The actor these parameters are for.")
+    rationality: float = Field(
+        1.0, ge=0, description="Precision of the logit (quantal response) choice, per unit of "
+        "utility: 0 picks at random, a very high value picks the expected-utility maximum.")
+    depth: int = Field(
+        1, ge=1, le=6, description="Replies simulated 'in his shoes': 1 models the other "
+        "side's answer to each option, 2 also one's own answer to that, and so on.")
+    discount_per_hour: float = Field(
+        1.0, gt=0, le=1, description="Impatience: an outcome an hour later is worth this "
+        "share of its difference from staying unresolved.")
+    horizon_hours: float = Field(
+        24.0, gt=0, description="How far ahead the actor reckons the risk of carrying on "
+        "without a deal.")
+    review_hours: float = Field(
+        3.0, gt=0, description="How long the actor lets pass before it reconsiders when "
+        "nothing happens.")
+    inertia: float = Field(
+        0.0, ge=0, description="What an option must gain over waiting to be worth taking "
+        "(status-quo bias), in utility units.")
+    weights: Weights = Field(default_factory=dict)
+    opponent_weights: Weights = Field(
+        default_factory=dict, description="Weights the actor puts on the other side's "
+        "utility terms when it imagines the other's choice ('in his shoes').")
+    firm_war_weight: float = Field(
+        0.5, ge=0, description="Weight on the cost of war of an opponent who stands firm; "
+        "the belief in the other's resolve mixes it with the declared weight.")
+    self_influence: float = Field(
+        1.0, gt=0, description="The leader's own voice in a meeting, against its advisers' "
+        "influence.")
+    persuasion: Probability = Field(
+        0.0, description="Share of the gap between the leader's weights and its meeting's "
+        "influence-weighted view that each meeting closes.")
+    fatigue_per_hour: float = Field(
+        0.0, ge=0, description="Precision lost per hour of sleepless crisis: rationality / "
+        "(1 + fatigue_per_hour x hours + stress_weight x stress).")
+    stress_weight: float = Field(0.0, ge=0, description="How much stress degrades choice.")
+    order_values: dict[Id, float] = Field(
+        default_factory=dict, description="Standing order id -> what keeping it in force is "
+        "worth per hour (intelligence, readiness), weighed against its risks.")
+
+
 class Scenario(Strict):
     """A crisis, complete: everything the engine needs, as data."""
 
-    scenario: Meta
-    sides: list[Side] = Field(min_length=1)
-    actors: list[Actor] = Field(min_length=1)
-    issues: list[Issue] = Field(default_factory=list)
-    channels: list[Channel] = Field(default_factory=list)
-    ladder: list[Rung] = Field(min_length=1)
-    forces: list[Force] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
-    standing_orders: list[StandingOrder] = Field(default_factory=list)
-    incidents: list[Incident] = Field(default_factory=list)
-    responses: list[Response] = Field(default_factory=list)
-    chains: list[Chain] = Field(default_factory=list)
-    messages: list[Message] = Field(default_factory=list)
-    reactions: list[Reaction] = Field(default_factory=list)
-    meetings: list[Meeting] = Field(default_factory=list)
-    decision_points: list[DecisionPoint] = Field(default_factory=list)
-    deadlines: list[Deadline] = Field(default_factory=list)
-    beliefs: list[BeliefPrior] = Field(default_factory=list)
-    utilities: list[Utility] = Field(default_factory=list)
-    perception: Perception = Field(default_factory=Perception)
+    scenario: Meta = Field(description="What the scenario is: name, title, time span, clocks.")
+    sides: list[Side] = Field(min_length=1, description="The parties to the crisis.")
+    actors: list[Actor] = Field(
+        min_length=1, description="People and bodies that decide, advise, command or carry "
+        "messages.")
+    issues: list[Issue] = Field(default_factory=list, description="What is bargained over.")
+    channels: list[Channel] = Field(
+        default_factory=list, description="The ways messages travel.")
+    ladder: list[Rung] = Field(
+        min_length=1, description="The escalation ladder, lowest rung first; the first is "
+        "where the crisis starts.")
+    forces: list[Force] = Field(
+        default_factory=list, description="Bodies of forces and their postures.")
+    actions: list[Action] = Field(
+        default_factory=list, description="What actors can do.")
+    standing_orders: list[StandingOrder] = Field(
+        default_factory=list, description="Orders commands act on without asking again.")
+    incidents: list[Incident] = Field(
+        default_factory=list, description="What forces do at a hazard rate.")
+    responses: list[Response] = Field(
+        default_factory=list, description="Pre-delegated responses, which fire unless held.")
+    chains: list[Chain] = Field(
+        default_factory=list, description="Escalation chains: action -> likely reaction.")
+    messages: list[Message] = Field(
+        default_factory=list, description="The message drafts actors may send.")
+    reactions: list[Reaction] = Field(
+        default_factory=list, description="Third parties' reactions to public terms.")
+    meetings: list[Meeting] = Field(
+        default_factory=list, description="Scheduled meetings of leaders with advisers.")
+    decision_points: list[DecisionPoint] = Field(
+        default_factory=list, description="When leaders are asked to decide, besides news.")
+    deadlines: list[Deadline] = Field(
+        default_factory=list, description="Deadlines and what follows if they pass.")
+    beliefs: list[BeliefPrior] = Field(
+        default_factory=list, description="What leaders believe about each other at the start.")
+    utilities: list[Utility] = Field(
+        default_factory=list, description="Payoffs of outcomes, by actor.")
+    perception: Perception = Field(
+        default_factory=Perception, description="How messages and events move beliefs.")
+    decision_models: list[DecisionModel] = Field(
+        default_factory=list, description="Parameters of the default decision-makers, by "
+        "actor; actors left out get the defaults.")
     history: History | None = Field(None, description="Optional historical record.")

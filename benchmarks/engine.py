@@ -1,0 +1,49 @@
+"""Engine throughput: runs and events per second for a scenario, in this process.
+
+    python benchmarks/engine.py [--scenario cuba-1962] [--runs 300]
+
+Prints figures for the default decision-makers and, as the baseline measured in the same
+process, for passive decision-makers (the engine's own cost with nobody deciding); the
+ratio says what the decision-makers cost on top of the mechanics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from brinkmanship.engine import simulate
+from brinkmanship.engine.simulate import index_of
+from brinkmanship.policies.registry import DEFAULT
+from brinkmanship.scenario import load_scenario
+
+
+def measure(scenario, policy: str | None, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Runs per second and events per second over ``runs`` consecutive seeds."""
+    chosen = {a: policy for a in index_of(scenario).deciders} if policy else {}
+    simulate(scenario, chosen, seed=10_000)  # warm caches before timing
+    events = 0
+    began = time.perf_counter()
+    for seed in range(runs):
+        events += len(simulate(scenario, chosen, seed=seed).events)
+    spent = time.perf_counter() - began
+    return runs / spent, events / spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="cuba-1962")
+    parser.add_argument("--runs", type=int, default=300)
+    args = parser.parse_args()
+    sc = load_scenario(args.scenario)
+    base_runs, base_events = measure(sc, "passive", args.runs)
+    runs, events = measure(sc, None, args.runs)
+    print(f"scenario {args.scenario}, {args.runs} runs, one process")
+    print(f"  passive (baseline):  {base_runs:9.1f} runs/s  {base_events:11.0f} events/s")
+    print(f"  default ({DEFAULT}): {runs:9.1f} runs/s  {events:11.0f} events/s")
+    print(f"  ratio default/baseline: {runs / base_runs:.3f} (runs/s), "
+          f"{events / base_events:.3f} (events/s)")
+
+
+if __name__ == "__main__":
+    main()

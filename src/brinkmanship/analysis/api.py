@@ -1,0 +1,94 @@
+"""Monte Carlo and counterfactual comparisons from Python, as tables.
+
+    from brinkmanship.analysis import monte_carlo, compare, Counterfactual
+    res = monte_carlo("cuba-1962", runs=2000, jobs=2)
+    res.summary()["outcomes"]          # counts, shares, 95 % intervals
+    res.to_arrow()                     # one row per run (pandas: res.to_pandas())
+
+Every function takes the scenario as a :class:`Scenario` or a built-in name or file, and
+``out`` (a DuckDB file that makes the work resumable and keeps it; None keeps it in memory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from brinkmanship.analysis.counterfactual import Counterfactual
+from brinkmanship.analysis.montecarlo import Progress, Results, run_study
+from brinkmanship.analysis.progress import ProgressDisplay
+from brinkmanship.analysis.study import BASELINE, Arm, Study
+from brinkmanship.scenario import load_scenario
+from brinkmanship.scenario.schema import Scenario
+
+
+def monte_carlo(scenario: Scenario | str | Path, runs: int = 1000, *, seed_start: int = 0,
+                policies: Mapping[str, str] | None = None, out: str | Path | None = None,
+                jobs: int = 1, backend: str = "local", address: str | None = None,
+                progress: bool | Progress = False, overwrite: bool = False,
+                imports: Sequence[str] = ()) -> Results:
+    """Run seeds ``seed_start .. seed_start + runs - 1`` of the scenario as it is.
+
+    ``policies`` maps actors to registered decision-maker names (others get the default);
+    ``imports`` names modules the workers import first, where custom policies register.
+    """
+    study = Study.make(_scenario(scenario), policies, None, imports)
+    return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
+
+
+def compare(scenario: Scenario | str | Path,
+            counterfactuals: Counterfactual | Mapping[str, Counterfactual], runs: int = 1000,
+            *, seed_start: int = 0, policies: Mapping[str, str] | None = None,
+            out: str | Path | None = None, jobs: int = 1, backend: str = "local",
+            address: str | None = None, progress: bool | Progress = False,
+            overwrite: bool = False, imports: Sequence[str] = ()) -> Results:
+    """Run the baseline and each counterfactual arm on the same seeds.
+
+    ``results.comparison()`` then gives each arm's outcome shares and its paired
+    differences from the baseline.
+    """
+    named = ({"counterfactual": counterfactuals} if isinstance(counterfactuals, Counterfactual)
+             else dict(counterfactuals))
+    if BASELINE in named:
+        raise ValueError(f"{BASELINE!r} names the unchanged scenario; call the arm otherwise")
+    arms = [Arm(BASELINE), *(Arm(name, change) for name, change in named.items())]
+    study = Study.make(_scenario(scenario), policies, arms, imports)
+    return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
+
+
+def sweep(scenario: Scenario | str | Path, path: str, values: Sequence[Any], runs: int = 1000,
+          *, change: Counterfactual | None = None, **options: Any) -> Results:
+    """One arm per value of the parameter at ``path`` (see :mod:`.parameters`), each with
+    ``change`` applied too, against the unchanged baseline."""
+    base = change or Counterfactual()
+    arms = {f"{path}={_spell(v)}": Counterfactual(base.force, base.close,
+                                                   (*base.sets, (path, v)), base.forbid,
+                                                   base.incidents, base.hazards,
+                                                   base.distortion)
+            for v in values}
+    return compare(scenario, arms, runs, **options)
+
+
+def _run(study: Study, runs: int, seed_start: int, out: str | Path | None, jobs: int,
+         backend: str, address: str | None, progress: bool | Progress,
+         overwrite: bool) -> Results:
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    seeds = range(seed_start, seed_start + runs)
+    if progress is True:
+        with ProgressDisplay() as display:
+            return run_study(study, seeds, out, backend=backend, jobs=jobs, address=address,
+                             progress=display, overwrite=overwrite)
+    return run_study(study, seeds, out, backend=backend, jobs=jobs, address=address,
+                     progress=progress or None, overwrite=overwrite)
+
+
+def _scenario(scenario: Scenario | str | Path) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def _spell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,194 @@
+"""Where runs execute: in this process, in local worker processes, or on a Ray cluster.
+
+Every backend has the same shape: :meth:`run` takes an iterator of tasks (an arm and a list
+of seeds) and yields each task with its rows as tasks finish, keeping only a bounded number
+in flight, so memory does not grow with the number of runs; :meth:`close` stops whatever is
+still running. All of them call :func:`brinkmanship.analysis.worker.run_chunk`, so a seed
+gives the same row on every backend.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+import signal
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from brinkmanship.analysis.rows import Row
+from brinkmanship.analysis.study import Study
+from brinkmanship.analysis.worker import run_chunk, run_seeds
+
+Task = tuple[str, list[int]]
+IN_FLIGHT_PER_WORKER = 3
+
+
+class RunFailed(RuntimeError):
+    """A run raised (a decision-maker chose an illegal option, a script broke)."""
+
+
+class Backend(Protocol):
+    workers: int
+
+    def run(self, tasks: Iterator[Task]) -> Iterator[tuple[Task, list[Row]]]:
+        """Each task with its rows, in order of completion."""
+        ...
+
+    def close(self) -> None:
+        """Stop the workers, abandoning tasks still running."""
+
+
+def make_backend(study: Study, kind: str = "local", jobs: int = 1,
+                 address: str | None = None) -> Backend:
+    """``local`` with ``jobs`` 1 runs in this process; more jobs use worker processes;
+    ``ray`` uses the cluster at ``address``, or starts a local one with ``jobs`` CPUs."""
+    if kind == "ray":
+        return RayBackend(study, jobs, address)
+    if kind != "local":
+        raise ValueError(f"unknown backend {kind!r} (known: local, ray)")
+    if address is not None:
+        raise ValueError("--address is for --backend ray")
+    return InProcess(study) if jobs <= 1 else ProcessPool(study, jobs)
+
+
+class InProcess:
+    """Runs tasks one after the other in the calling process (no pickling, no start-up)."""
+
+    workers = 1
+
+    def __init__(self, study: Study):
+        self.study = study
+
+    def run(self, tasks: Iterator[Task]) -> Iterator[tuple[Task, list[Row]]]:
+        for task in tasks:
+            yield task, _guarded(self.study, *task)
+
+    def close(self) -> None:
+        pass
+
+
+def _guarded(study: Study, arm: str, seeds: list[int]) -> list[Row]:
+    rows = []
+    for seed in seeds:
+        try:
+            rows.extend(run_seeds(study, arm, [seed]))
+        except Exception as exc:  # a failed run is reported with its arm and seed
+            raise RunFailed(f"arm {arm!r}, seed {seed}: {type(exc).__name__}: {exc}") from None
+    return rows
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(fingerprint: str, blob: bytes) -> None:
+    # Ctrl-C reaches the whole process group; only the parent handles it, so it can stop the
+    # pool and keep what was saved.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from brinkmanship.analysis.worker import study_of
+
+    _WORKER["study"] = study_of(fingerprint, blob)
+
+
+def _pool_task(task: Task) -> list[Row]:
+    return _guarded(_WORKER["study"], *task)
+
+
+class ProcessPool:
+    """Worker processes on this machine (``forkserver`` where available, else ``spawn``)."""
+
+    def __init__(self, study: Study, jobs: int):
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.workers = jobs
+        self.pool = ctx.Pool(jobs, initializer=_init_worker,
+                             initargs=(study.fingerprint, study.blob))
+
+    def run(self, tasks: Iterator[Task]) -> Iterator[tuple[Task, list[Row]]]:
+        done: queue.Queue[tuple[Task, list[Row] | None, BaseException | None]] = queue.Queue()
+        in_flight = 0
+
+        def submit() -> bool:
+            task = next(tasks, None)
+            if task is None:
+                return False
+            self.pool.apply_async(_pool_task, (task,),
+                                  callback=lambda rows, t=task: done.put((t, rows, None)),
+                                  error_callback=lambda e, t=task: done.put((t, None, e)))
+            return True
+
+        while in_flight < self.workers * IN_FLIGHT_PER_WORKER and submit():
+            in_flight += 1
+        while in_flight:
+            try:
+                task, rows, error = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            in_flight -= 1
+            if error is not None:
+                raise error
+            assert rows is not None
+            yield task, rows
+            if submit():
+                in_flight += 1
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+class RayBackend:
+    """Tasks on a Ray cluster: the one at ``address``, or a local one started here."""
+
+    def __init__(self, study: Study, jobs: int, address: str | None):
+        try:
+            import ray
+        except ImportError:
+            raise RuntimeError("--backend ray needs Ray: pip install 'brinkmanship[ray]'") \
+                from None
+        self.ray = ray
+        self.owned = not ray.is_initialized()
+        if self.owned:
+            options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                       "logging_level": logging.WARNING}
+            if address:
+                ray.init(address=address, **options)
+            else:
+                ray.init(num_cpus=max(1, jobs), **options)
+        self.workers = max(1, int(ray.cluster_resources().get("CPU", jobs)))
+        self.remote = ray.remote(num_cpus=1)(run_chunk)
+        self.fingerprint = study.fingerprint
+        self.blob = ray.put(study.blob)
+        self.pending: dict[Any, Task] = {}
+
+    def run(self, tasks: Iterator[Task]) -> Iterator[tuple[Task, list[Row]]]:
+        ray = self.ray
+
+        def submit() -> bool:
+            task = next(tasks, None)
+            if task is None:
+                return False
+            ref = self.remote.remote(self.fingerprint, self.blob, task[0], task[1])
+            self.pending[ref] = task
+            return True
+
+        while len(self.pending) < self.workers * IN_FLIGHT_PER_WORKER and submit():
+            pass
+        while self.pending:
+            ready, _ = ray.wait(list(self.pending), num_returns=1, timeout=0.5)
+            for ref in ready:
+                task = self.pending.pop(ref)
+                try:
+                    rows = ray.get(ref)
+                except ray.exceptions.RayTaskError as exc:
+                    raise RunFailed(f"arm {task[0]!r}, seeds {task[1][0]}..{task[1][-1]}: "
+                                    f"{exc.cause!r}") from None
+                yield task, rows
+                submit()
+
+    def close(self) -> None:
+        for ref in list(self.pending):
+            self.ray.cancel(ref, force=True)
+        self.pending.clear()
+        if self.owned:
+            self.ray.shutdown()

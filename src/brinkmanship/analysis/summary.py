@@ -1,0 +1,132 @@
+"""Summaries of a results table: outcome shares with intervals, and paired arm differences.
+
+Everything is computed in DuckDB over the stored rows, so a summary of a million runs
+needs no more memory than one of a hundred. See :mod:`brinkmanship.analysis.stats` for
+the methods.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from brinkmanship.analysis.stats import Z95, Difference, mean_interval, wilson
+from brinkmanship.analysis.storage import Store, _quote
+from brinkmanship.analysis.study import BASELINE
+
+OUTCOMES = ("settlement", "war", "unresolved")
+BREAKDOWN_TOP = 8
+
+
+def outcome_shares(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any]:
+    """``{kind: Share}`` for every outcome kind (zero counts included)."""
+    where, params = store.where(arm, seeds)
+    counts = dict(store.query(f"SELECT outcome, count(*) FROM runs {where} GROUP BY outcome",
+                              params))
+    n = sum(counts.values())
+    if n == 0:
+        raise ValueError(f"no runs of arm {arm!r} in this range")
+    return {k: wilson(int(counts.get(k, 0)), n) for k in OUTCOMES}
+
+
+def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> dict[str, Any]:
+    """The JSON summary of one arm: outcome shares, what wars and settlements were like,
+    mean payoffs, and when runs ended."""
+    where, params = store.where(arm, seeds)
+    shares = outcome_shares(store, arm, seeds)
+    n = next(iter(shares.values())).n
+    rng = store.seed_range(arm) if seeds is None else seeds
+    out: dict[str, Any] = {
+        "scenario": store.study.scenario.scenario.id, "arm": arm, "runs": n,
+        "seeds": [rng.start, rng.stop - 1] if rng else None,
+        "policies": dict(store.study.policies),
+        "outcomes": {k: s.to_dict() for k, s in shares.items()},
+    }
+    war = f"{where} AND outcome = 'war'"
+    out["war"] = {key: _top(store, col, war, params) for key, col in
+                  (("by_rung", "war_rung"), ("by_started_by", "war_started_by"),
+                   ("by_via", "war_via"), ("by_origin", "war_origin"))}
+    out["settlement"] = {
+        "by_public_terms": _top(store, "public_terms", f"{where} AND outcome = 'settlement'",
+                                params),
+        "by_private_terms": _top(store, "private_terms",
+                                 f"{where} AND outcome = 'settlement'", params),
+    }
+    out["payoffs"] = {a: _mean(store, f"payoff_{a}", where, params)
+                      for a in store.layout.payoff_actors}
+    q = store.query(f"SELECT outcome, quantile_cont(hours, [0.1, 0.5, 0.9]) FROM runs {where} "
+                    "GROUP BY outcome ORDER BY outcome", params)
+    out["hours"] = {k: {"p10": _r(v[0]), "median": _r(v[1]), "p90": _r(v[2])} for k, v in q}
+    return out
+
+
+def differences(store: Store, arm: str, baseline: str = BASELINE,
+                seeds: range | None = None) -> dict[str, Any]:
+    """Paired differences ``arm - baseline`` over the seeds both arms have: each outcome's
+    share and each actor's mean payoff."""
+    where, params = store.where(None, seeds, alias="b")
+    cond = f"{where} {'AND' if where else 'WHERE'} b.arm = ? AND a.arm = ?"
+    params = [*params, baseline, arm]
+    join = "FROM runs b JOIN runs a ON a.seed = b.seed"
+    parts = []
+    for k in OUTCOMES:
+        d = f"((a.outcome = '{k}')::INT - (b.outcome = '{k}')::INT)"
+        parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
+                  f"count(*) FILTER ({d} < 0)"]
+    for actor in store.layout.payoff_actors:
+        col = _quote(f"payoff_{actor}")
+        d = f"(a.{col} - b.{col})"
+        parts += [f"avg({d})", f"stddev_samp({d})", f"count({d})", "0"]
+    row = store.query(f"SELECT count(*), {', '.join(parts)} {join} {cond}", params)[0]
+    n = int(row[0])
+    if n == 0:
+        raise ValueError(f"arms {arm!r} and {baseline!r} share no seeds")
+    values = row[1:]
+    out: dict[str, Any] = {"arm": arm, "baseline": baseline, "paired_seeds": n,
+                           "outcomes": {}, "payoffs": {}}
+    for i, k in enumerate(OUTCOMES):
+        mean, sd, gained, lost = values[4 * i: 4 * i + 4]
+        out["outcomes"][k] = _difference(mean, sd, n, gained, lost)
+    base = 4 * len(OUTCOMES)
+    for j, actor in enumerate(store.layout.payoff_actors):
+        mean, sd, count, _ = values[base + 4 * j: base + 4 * j + 4]
+        if count:
+            out["payoffs"][actor] = _difference(mean, sd, int(count), 0, 0)
+    return out
+
+
+def forced_applied(store: Store, arm: str, seeds: range | None = None) -> int:
+    """In how many runs of ``arm`` a forced decision was taken."""
+    where, params = store.where(arm, seeds)
+    return int(store.query(f"SELECT count(*) FROM runs {where} AND n_forced > 0", params)[0][0])
+
+
+def _difference(mean: float | None, sd: float | None, n: int, gained: int,
+                lost: int) -> Difference:
+    mean = float(mean or 0.0)
+    sd = float(sd or 0.0) if n > 1 else 0.0
+    half = Z95 * sd / math.sqrt(n)
+    return Difference(mean, mean - half, mean + half, n, sd, int(gained), int(lost))
+
+
+def _top(store: Store, column: str, where: str, params: list[Any]) -> dict[str, int]:
+    rows = store.query(f"SELECT {_quote(column)}, count(*) AS c FROM runs {where} "
+                       f"GROUP BY 1 ORDER BY c DESC, 1 LIMIT {BREAKDOWN_TOP}", params)
+    return {str(k): int(c) for k, c in rows}
+
+
+def _mean(store: Store, column: str, where: str, params: list[Any]) -> dict[str, Any]:
+    col = _quote(column)
+    n, mean, sd = store.query(f"SELECT count({col}), avg({col}), stddev_samp({col}) "
+                              f"FROM runs {where}", params)[0]
+    if not n:
+        return {"mean": None, "ci95": None}
+    half = Z95 * float(sd or 0.0) / math.sqrt(n)
+    return {"mean": _r(mean), "ci95": [_r(mean - half), _r(mean + half)]}
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+__all__ = ["differences", "forced_applied", "mean_interval", "outcome_shares", "summarise"]

@@ -1,0 +1,48 @@
+"""The work every backend does: run seeds of one arm of a study and fold each log to a row.
+
+Workers receive the study once as bytes and keep it, built, keyed by its fingerprint, so a
+worker process that serves many chunks validates the scenario once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from brinkmanship.analysis.counterfactual import ForcingPolicy
+from brinkmanship.analysis.rows import Row, row_of
+from brinkmanship.analysis.study import Study
+from brinkmanship.engine.results import simulate
+from brinkmanship.policies.base import Policy
+from brinkmanship.policies.registry import make_policy
+
+_STUDIES: dict[str, Study] = {}
+
+
+def study_of(fingerprint: str, blob: bytes) -> Study:
+    """The study ``blob`` holds, built once per process."""
+    study = _STUDIES.get(fingerprint)
+    if study is None:
+        if len(_STUDIES) > 8:
+            _STUDIES.clear()
+        study = _STUDIES[fingerprint] = Study.from_blob(blob)
+    return study
+
+
+def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:
+    """One row per seed, in the order given."""
+    prep = study.prepared(arm)
+    forced_actors = {f.actor for f in prep.force}
+    rows = []
+    for seed in seeds:
+        # Fresh decision-makers every run: policies may keep state within a run.
+        policies: dict[str, Policy | str] = dict(study.policies)
+        for actor in forced_actors:
+            policies[actor] = ForcingPolicy(make_policy(study.policies[actor]), prep.force)
+        run = simulate(prep.scenario, policies, seed, prep.interventions)
+        rows.append(row_of(study.layout, arm, seed, run.events))
+    return rows
+
+
+def run_chunk(fingerprint: str, blob: bytes, arm: str, seeds: list[int]) -> list[Row]:
+    """The entry point of a worker task."""
+    return run_seeds(study_of(fingerprint, blob), arm, seeds)

@@ -1,0 +1,198 @@
+"""The risk of war as a leader reckons it: the organisational lens inside the rational one.
+
+A first step (an action, an incident) leads to a distribution over the highest rung of the
+ladder it reaches: its own rung, then the chain links that follow it at the probabilities
+the leader believes, then the pre-delegated responses it triggers, which fire unless held
+and fire anyway when a hold fails. Incidents arise at their hazard rates under the standing
+orders and postures in force; the other side's unauthorised ones more often as the leader
+doubts its control; the other side attacks at a rate set by the leader's belief in its
+imminence. Responses already triggered and deadlines the leader knows are lumps of risk.
+
+Distributions are cumulative vectors over the ladder, ``F[r] = P(highest rung <= r)``;
+independent branches multiply, which keeps every computation a few dozen flops.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from brinkmanship.engine.index import Index
+from brinkmanship.policies.situation import Conditions, Situation
+from brinkmanship.scenario import schema
+
+Cdf = tuple[float, ...]
+Pmf = tuple[float, ...]
+
+
+class Escalation:
+    """Where a first step leads, as the leader believes the chains and responses work."""
+
+    def __init__(self, ix: Index, chain_beliefs: dict[str, float]):
+        self.ix = ix
+        self.rung_index = {r.id: i for i, r in enumerate(ix.sc.ladder)}
+        self.n = len(ix.sc.ladder)
+        self.war_from = next((i for i, r in enumerate(ix.sc.ladder) if r.war), self.n)
+        self.link_p = {link.id: chain_beliefs.get(link.id, link.probability)
+                       for chain in ix.sc.chains for link in chain.links}
+        self._memo: dict[tuple[str, str, frozenset[str]], Cdf] = {}
+
+    def own(self, rung: str | None) -> Cdf:
+        """The cumulative vector of reaching exactly ``rung`` (nothing if None)."""
+        if rung is None:
+            return (1.0,) * self.n
+        k = self.rung_index[rung]
+        return tuple(0.0 if r < k else 1.0 for r in range(self.n))
+
+    def of_action(self, action: str, held: frozenset[str]) -> Cdf:
+        return self._cdf("action", action, held, frozenset())
+
+    def of_incident(self, incident: str, held: frozenset[str]) -> Cdf:
+        return self._cdf("incident", incident, held, frozenset())
+
+    def of_response(self, response: str, held: frozenset[str]) -> Cdf:
+        """A triggered response: it fires unless held, and when its hold fails."""
+        resp = self.ix.responses[response]
+        q = resp.hold_failure_probability if response in held else 1.0
+        child = self.of_action(resp.action, held)
+        return tuple(1.0 - q + q * c for c in child)
+
+    def _cdf(self, kind: str, ident: str, held: frozenset[str], stack: frozenset[str]) -> Cdf:
+        key = (kind, ident, held)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        if f"{kind}:{ident}" in stack:  # a loop in the doctrine: no further escalation
+            return (1.0,) * self.n
+        inner = stack | {f"{kind}:{ident}"}
+        if kind == "action":
+            cdf = list(self.own(self.ix.actions[ident].effects.rung))
+            for link in self.ix.links_after.get(ident, []):
+                self._branch(cdf, self.link_p[link.id], link.then, held, inner)
+        else:
+            cdf = list(self.own(self.ix.incidents[ident].effects.rung))
+        for resp in self.ix.responses_on.get(f"{kind}:{ident}", []):
+            q = resp.hold_failure_probability if resp.id in held else 1.0
+            self._branch(cdf, q, resp.action, held, inner)
+        out = tuple(cdf)
+        if not stack:
+            self._memo[key] = out
+        return out
+
+    def _branch(self, cdf: list[float], p: float, action: str, held: frozenset[str],
+                stack: frozenset[str]) -> None:
+        if p <= 0.0:
+            return
+        child = self._cdf("action", action, held, stack)
+        for r in range(self.n):
+            cdf[r] *= 1.0 - p + p * child[r]
+
+    def war_pmf(self, cdf: Cdf) -> Pmf:
+        """The probability of each war rung being the highest reached (sums to P(war))."""
+        out = []
+        below = cdf[self.war_from - 1] if self.war_from > 0 else 0.0
+        for r in range(self.war_from, self.n):
+            out.append(max(cdf[r] - below, 0.0))
+            below = cdf[r]
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """The war risk one actor sees in a situation.
+
+    ``rate`` is the hazard of war per hour and ``pmf`` the rung distribution of such a war
+    (summing to 1); ``lumps`` are (due second, war rung distribution) of responses already
+    triggered and of known deadlines, each summing to its probability of war.
+    """
+
+    rate: float
+    pmf: Pmf
+    lumps: tuple[tuple[int, Pmf], ...]
+
+
+class RiskModel:
+    """Hazards and lumps of war in a pictured situation, for the leader and its counterparts."""
+
+    def __init__(self, ix: Index, escalation: Escalation, conditions: Conditions,
+                 horizon: Callable[[str], float], prior_control: dict[tuple[str, str], float]):
+        self.ix = ix
+        self.esc = escalation
+        self.cond = conditions
+        self.horizon = horizon
+        self.prior_control = prior_control
+        self.attack = {side: self._attack_action(side) for side in ix.sides}
+        self._memo: dict[tuple[object, ...], Risk] = {}
+
+    def _attack_action(self, side: str) -> str | None:
+        """The side's most violent military action: what its leaders' enemies fear."""
+        mine = [a for a in self.ix.sc.actions
+                if a.kind == "military" and self.ix.side_of.get(a.actor) == side]
+        if not mine:
+            return None
+        return max(mine, key=lambda a: self.esc.rung_index.get(a.effects.rung or "", -1)).id
+
+    def risk(self, actor: str, s: Situation) -> Risk:
+        key = (actor, s.postures, s.orders, s.held, s.flags, s.level, s.due, s.minds)
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            hit = self._memo[key] = self._risk(actor, s)
+        return hit
+
+    def _risk(self, actor: str, s: Situation) -> Risk:
+        side = self.ix.side_of[actor]
+        total = [0.0] * (self.esc.n - self.esc.war_from)
+        for inc in self.ix.sc.incidents:
+            rate = self.incident_rate(inc, s)
+            if rate > 0.0 and not inc.authorised and self.ix.forces[inc.force].side != side:
+                rate *= self._control_factor(actor, self.ix.forces[inc.force].side, s)
+            if rate > 0.0:
+                pmf = self.esc.war_pmf(self.esc.of_incident(inc.id, s.held))
+                for j, p in enumerate(pmf):
+                    total[j] += rate * p
+        for m in s.minds:
+            if m.actor == actor and m.about != side and self.attack.get(m.about):
+                rate = -math.log(max(1.0 - m.imminence, 1e-6)) / self.horizon(actor)
+                pmf = self.esc.war_pmf(self.esc.of_action(self.attack[m.about] or "", s.held))
+                for j, p in enumerate(pmf):
+                    total[j] += rate * p
+        lam = sum(total)
+        pmf = tuple(x / lam for x in total) if lam > 0 else tuple(0.0 for _ in total)
+        return Risk(lam, pmf, self._lumps(actor, s))
+
+    def incident_rate(self, inc: schema.Incident, st: Situation) -> float:
+        """Occurrences per hour of ``inc`` in the pictured situation (as the engine rates it)."""
+        if f"happened:{inc.id}" in st.flags and inc.max_occurrences <= 1:
+            return 0.0
+        if inc.under_order is not None and not st.order_on(inc.under_order):
+            return 0.0
+        if not self.cond.holds(inc.requires, st):
+            return 0.0
+        rate = inc.hazard_per_hour
+        for force, factors in inc.posture_multipliers.items():
+            rate *= factors.get(st.posture(force) or "", 1.0)
+        return rate
+
+    def _control_factor(self, actor: str, side: str, s: Situation) -> float:
+        """How much likelier than at the start the actor thinks the other side's rogue acts."""
+        m = s.mind(actor, side)
+        prior = self.prior_control.get((actor, side))
+        if m is None or prior is None:
+            return 1.0
+        return min(max((1.0 - m.control) / max(1.0 - prior, 1e-3), 0.0), 5.0)
+
+    def _lumps(self, actor: str, st: Situation) -> tuple[tuple[int, Pmf], ...]:
+        out = [(due, self.esc.war_pmf(self.esc.of_response(resp, st.held)))
+               for resp, due in st.due]
+        for d in self.ix.sc.deadlines:
+            at = self.ix.seconds(d.at)
+            if actor not in d.known_to or d.action is None or at < st.t or \
+                    f"expired:{d.id}" in st.flags:
+                continue
+            if not self.cond.trivial(d.unless) and self.cond.holds(d.unless, st):
+                continue
+            out.append((at, self.esc.war_pmf(self.esc.of_action(d.action, st.held))))
+        return tuple(lump for lump in out if sum(lump[1]) > 0.0)

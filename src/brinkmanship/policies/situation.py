@@ -1,0 +1,123 @@
+"""The crisis as one leader pictures it: a small frozen state its look-ahead changes and hashes.
+
+A :class:`Situation` holds only what the leader knows or believes: its own side's forces,
+orders and holds; the other sides' as last seen (their initial state, changed by the
+public actions the leader saw); the offers on the table; the private assurances and public
+proposals made; the pre-delegated responses it knows are due; and the beliefs of the
+leaders that matter, its own as observed and the others' as it imagines them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from brinkmanship.engine.index import Index
+from brinkmanship.mechanics.conditions import holds
+from brinkmanship.scenario.schema import Condition
+
+Pairs = tuple[tuple[str, str], ...]
+BELIEF_VARS = ("resolve", "control", "imminence")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An offer on the table: who made it to whom, on what terms, in public or not."""
+
+    id: str
+    sender: str
+    recipient: str
+    terms: Pairs
+    private_terms: Pairs
+    public: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Mind:
+    """What one actor believes about one side: resolve, control, imminence."""
+
+    actor: str
+    about: str
+    resolve: float
+    control: float
+    imminence: float
+
+    def get(self, var: str) -> float:
+        return float(getattr(self, var))
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """The pictured world at one instant (seconds after the scenario's start)."""
+
+    t: int
+    level: int
+    flags: frozenset[str]
+    postures: Pairs
+    orders: tuple[tuple[str, bool], ...]
+    held: frozenset[str]
+    due: tuple[tuple[str, int], ...]
+    offers: tuple[Pending, ...]
+    assured: tuple[tuple[str, str, str, str], ...]
+    proposals: tuple[tuple[str, str, str], ...]
+    minds: tuple[Mind, ...]
+
+    def mind(self, actor: str, about: str) -> Mind | None:
+        return next((m for m in self.minds if m.actor == actor and m.about == about), None)
+
+    def with_mind(self, mind: Mind) -> Situation:
+        rest = tuple(m for m in self.minds if (m.actor, m.about) != (mind.actor, mind.about))
+        return replace(self, minds=tuple(sorted((*rest, mind), key=_mind_key)))
+
+    def order_on(self, order: str) -> bool:
+        return next((on for o, on in self.orders if o == order), False)
+
+    def posture(self, force: str) -> str | None:
+        return next((p for f, p in self.postures if f == force), None)
+
+    def proposed_by(self, leader: str) -> dict[str, str]:
+        return {issue: option for who, issue, option in self.proposals if who == leader}
+
+
+def _mind_key(m: Mind) -> tuple[str, str]:
+    return (m.actor, m.about)
+
+
+class _View:
+    """Just enough of a world for :func:`mechanics.conditions.holds` to read."""
+
+    __slots__ = ("flags", "ix", "level", "postures", "t")
+
+    def __init__(self, ix: Index, s: Situation):
+        self.ix = ix
+        self.flags = s.flags
+        self.postures = dict(s.postures)
+        self.level = s.level
+        self.t = s.t
+
+
+class Conditions:
+    """Evaluates scenario conditions on pictured situations, one view per situation."""
+
+    def __init__(self, ix: Index):
+        self.ix = ix
+        self._last: tuple[Situation | None, _View | None] = (None, None)
+        self._trivial: dict[int, bool] = {}
+
+    def trivial(self, cond: Condition) -> bool:
+        """Whether ``cond`` asks for nothing (and so always holds)."""
+        known = self._trivial.get(id(cond))
+        if known is None:
+            known = self._trivial[id(cond)] = cond == _EMPTY
+        return known
+
+    def holds(self, cond: Condition, s: Situation) -> bool:
+        if self.trivial(cond):
+            return True
+        last, view = self._last
+        if last is not s or view is None:
+            view = _View(self.ix, s)
+            self._last = (s, view)
+        return holds(cond, view)  # type: ignore[arg-type]
+
+
+_EMPTY = Condition()

@@ -1,0 +1,123 @@
+"""M6 standing orders and incidents: local forces act on orders, not on the leader's wish."""
+
+from __future__ import annotations
+
+import pytest
+from mechanics_kit import Chair, Move, at, build, of_kind, one, play, wilson
+
+from brinkmanship.engine import Interventions
+
+
+def _orders(compliance: float = 1.0) -> str:
+    return f"""
+standing_orders:
+  - id: fire_at_will
+    name: Fire on intruders
+    holder: red_cmd
+    issued_by: red_lead
+    change_delay: {{median_hours: 2, assumption: test value}}
+    compliance: {compliance}
+    assumption: test value
+incidents:
+  - id: pot_shots
+    name: Guns fire on a patrol
+    force: red_guns
+    under_order: fire_at_will
+    hazard_per_hour: 0.5
+    max_occurrences: 100
+    authorised: false
+    effects: {{rung: shots}}
+    assumption: test value
+"""
+
+
+def test_an_incident_under_a_standing_order_happens_without_the_leader() -> None:
+    red = Chair()  # decides nothing, only records what it sees
+    run = play(build(_orders()), seed=3, red_lead=red)
+    shots = of_kind(run, "incident", incident="pot_shots")
+    assert shots, "at 0.5 an hour over 48 hours the guns fire"
+    first = shots[0]
+    assert first["order"] == "fire_at_will" and first["authorised"] is False
+    assert first["actor"] == "red_cmd" and first["side"] == "red"
+    assert of_kind(run, "decision", actor="red_lead") == [], "the leader never chose it"
+    assert one(run, "rung", rung="shots")["cause"] == first["seq"]
+    seen = [s for obs in red.seen for s in obs.sightings if s.id == "pot_shots"]
+    assert seen and not seen[0].authorised, "the leader learns it was not authorised"
+
+
+def _after_arrival(compliance: float, seed: int, switch_off: bool = True
+                   ) -> tuple[dict | None, list[dict]]:
+    moves = [Move(5.0, "order_off", "fire_at_will")] if switch_off else []
+    run = play(build(_orders(compliance)), seed, red_lead=Chair(*moves))
+    arrived = of_kind(run, "order", order="fire_at_will")
+    cut = arrived[0]["s"] if arrived else 7 * 3600
+    return (arrived[0] if arrived else None,
+            [e for e in of_kind(run, "incident") if e["s"] > cut])
+
+
+def test_switching_the_order_off_stops_the_hazard_once_it_arrives() -> None:
+    for seed in range(10):
+        order, later = _after_arrival(1.0, seed)
+        assert order is not None and order["s"] == 7 * 3600, "sent at 5h, 2h to reach the units"
+        assert order["obeyed"] is True and order["active"] is False
+        assert later == []
+        _, contrast = _after_arrival(1.0, seed, switch_off=False)
+        assert contrast, "left on, the guns keep firing after 7h"
+
+
+def test_units_that_do_not_comply_keep_firing() -> None:
+    order, later = _after_arrival(0.0, seed=0)
+    assert order is not None and order["obeyed"] is False
+    assert later, "the order stayed on"
+
+
+def test_compliance_is_the_share_of_order_changes_obeyed() -> None:
+    n, obeyed = 150, 0
+    for seed in range(n):
+        order, later = _after_arrival(0.5, seed)
+        assert order is not None
+        obeyed += order["obeyed"]
+        # A disobeyed order leaves the hazard on for 41 more hours at 0.5/h: P(no shot) ~ 1e-9.
+        assert bool(later) is (not order["obeyed"])
+    low, high = wilson(obeyed, n)
+    assert low <= 0.5 <= high, (obeyed, n)
+
+
+def _responses(failure: float) -> str:
+    return _orders() + f"""
+actions:
+  - {{id: hit_guns, name: Hit the guns, actor: blue_cmd, duration_hours: 1,
+     effects: {{set_flags: [guns_hit]}}, assumption: test value}}
+responses:
+  - id: reprisal
+    name: Pre-agreed reprisal
+    holder: blue_cmd
+    authorised_by: blue_lead
+    trigger: {{incident: pot_shots}}
+    action: hit_guns
+    delay_hours: 2
+    hold_failure_probability: {failure}
+    assumption: test value
+"""
+
+
+@pytest.mark.parametrize(("hold", "failure", "fires"),
+                         [(False, 0.0, True), (True, 0.0, False), (True, 1.0, True)])
+def test_pre_delegated_response_fires_unless_held(hold: bool, failure: float,
+                                                  fires: bool) -> None:
+    sc = build(_responses(failure))
+    iv = Interventions(hazards=False, force_incidents=((at(sc, 3.0), "pot_shots"),))
+    blue = Chair(Move(0.0, "hold", "reprisal")) if hold else Chair()
+    run = play(sc, seed=11, iv=iv, blue_lead=blue)
+    incident = one(run, "incident", incident="pot_shots")
+    assert incident["s"] == 3 * 3600
+    response = one(run, "response", response="reprisal")
+    assert response["s"] == 5 * 3600 and response["cause"] == incident["seq"]
+    assert response["held"] is hold and response["fired"] is fires
+    assert response["hold_failed"] is (hold and fires)
+    started = of_kind(run, "action_start", action="hit_guns")
+    if fires:
+        assert started[0]["via"] == "response:reprisal" and started[0]["actor"] == "blue_cmd"
+        assert one(run, "action", action="hit_guns")["s"] == 6 * 3600
+    else:
+        assert started == [] and of_kind(run, "action") == []
