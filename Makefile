@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench schema clean
 
 run: $(VENV)/.core
 	$(BIN)/brink run
@@ -18,6 +18,10 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/engine.py
+
+# The published JSON Schema of scenario files; tests/test_schema_docs.py keeps it in step.
+schema: $(VENV)/.core
+	$(BIN)/brink schema > docs/scenario.schema.json
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

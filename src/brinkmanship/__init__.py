@@ -7,6 +7,7 @@ A small public surface for notebooks and scripts::
     run.outcome.kind, run.events[-1]
 """
 
+from brinkmanship.conformance import ConformanceReport, check_scenario
 from brinkmanship.engine import Interventions, Outcome, PolicyError, Run, simulate
 from brinkmanship.history import differences, replay
 from brinkmanship.policies.base import Decision, Observation, Option, Policy
@@ -20,6 +21,7 @@ from brinkmanship.scenario import (
 )
 
 __all__ = [
+    "ConformanceReport",
     "Decision",
     "Interventions",
     "Observation",
@@ -31,6 +33,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "builtin_names",
+    "check_scenario",
     "differences",
     "load_scenario",
     "make_policy",

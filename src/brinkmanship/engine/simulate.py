@@ -388,8 +388,10 @@ class Simulation(k.Kernel):
         origin = labels[0] if labels else via
         self.emit("war", cause, actor=actor, side=self.ix.side_of[actor], started_by=actor,
                   via=via, origin=origin, path=labels)
-        self.stop_s = min(self.now + int(self.ix.sc.scenario.war_window_hours * 3600),
-                          max(self.stop_s, self.now))
+        # The war is followed for its window even past the horizon; only --until cuts it.
+        self.stop_s = self.now + int(self.ix.sc.scenario.war_window_hours * 3600)
+        if self.iv.until is not None:
+            self.stop_s = min(self.stop_s, self.ix.seconds(self.iv.until))
 
     def refresh_hazards(self) -> None:
         """Re-rate every incident clock after the world changed (time-change method)."""

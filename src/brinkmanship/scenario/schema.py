@@ -459,7 +459,7 @@ class Meeting(Sourced):
     attendees: list[Id] = Field(default_factory=list, description="Advisers who attend.")
 
 
-class DecisionPoint(Strict):
+class DecisionPoint(Sourced):
     """When a leader is asked to decide, besides meetings and arriving news."""
 
     actor: Id = Field(description="The actor asked to decide.")
@@ -699,7 +699,8 @@ class Scenario(Strict):
     utilities: list[Utility] = Field(
         default_factory=list, description="Payoffs of outcomes, by actor.")
     perception: Perception = Field(
-        default_factory=Perception, description="How messages and events move beliefs.")
+        default_factory=Perception, description="How messages, actions and incidents move "
+        "leaders' beliefs.")
     decision_models: list[DecisionModel] = Field(
         default_factory=list, description="Parameters of the default decision-makers, by "
         "actor; actors left out get the defaults.")

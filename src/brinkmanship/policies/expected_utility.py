@@ -1,0 +1,210 @@
+"""The rational-actor lens: options scored by expected utility, the other side's answer
+simulated "in his shoes".
+
+For each option of the leader, :class:`Lookahead` pictures its step (:mod:`.moves`), then
+the other side's choice among its own options, scored with the utilities the leader
+believes it has and made by the same logit rule; at ``depth`` 2 the leader's own answer to
+that follows, and so on. Where the look-ahead stops, each side's value is that of carrying
+on without a deal over its horizon: the risk of war from incidents, responses, deadlines
+and the attack it fears (:mod:`.risk`), else staying unresolved; an offer still on the
+table is then taken with the logit probability of its being worth more than that.
+
+Values are vectors of utility terms (:mod:`.values`), so the finished look-ahead can be
+weighed by the leader, its advisers, or both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from brinkmanship.engine.index import Index
+from brinkmanship.policies.base import Option
+from brinkmanship.policies.moves import WAIT, Moves, Step
+from brinkmanship.policies.risk import Risk, RiskModel
+from brinkmanship.policies.situation import Situation
+from brinkmanship.policies.values import (
+    ALLIANCE,
+    ORDERS,
+    ZERO,
+    Stakes,
+    Vec,
+    add,
+    discounted,
+    dot,
+    mix,
+    one_term,
+)
+
+Pair = tuple[Vec, Vec]
+
+
+def logit(precision: float, scores: Sequence[float]) -> list[float]:
+    """Quantal-response choice probabilities: ``p_i ∝ exp(precision × score_i)``."""
+    top = max(scores)
+    if precision <= 0.0:
+        return [1.0 / len(scores)] * len(scores)
+    weights = [math.exp(max(precision * (x - top), -700.0)) for x in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+@dataclass(frozen=True)
+class Player:
+    """One side of the look-ahead, as the leader models it."""
+
+    actor: str
+    stakes: Stakes
+    weights: Vec
+    rationality: float
+    horizon_hours: float
+    rho: float
+    order_values: tuple[tuple[str, float], ...]
+    leader: str
+
+    def orders_per_hour(self, s: Situation) -> float:
+        return sum(v for order, v in self.order_values if s.order_on(order))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The other side's most likely answer to an option, and how likely it is."""
+
+    option: str
+    probability: float
+
+
+class Lookahead:
+    """The expected utility of options for ``me`` against ``other``, to a given depth."""
+
+    def __init__(self, ix: Index, moves: Moves, risk: RiskModel, me: Player, other: Player,
+                 depth: int):
+        self.ix = ix
+        self.moves = moves
+        self.risk = risk
+        self.players = (me, other)
+        self.depth = depth
+        self.end_s = ix.seconds(ix.sc.scenario.end)
+        self._nodes: dict[tuple[Situation, int, int], tuple[Pair, Reply | None]] = {}
+        self._leaves: dict[Situation, Pair] = {}
+
+    def option(self, s: Situation, opt: Option) -> tuple[Pair, Reply | None]:
+        """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply."""
+        step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
+        return self._after(s, step, 1, self.depth)
+
+    # -- the tree ------------------------------------------------------------------------
+    def _node(self, s: Situation, mover: int, depth: int) -> tuple[Pair, Reply | None]:
+        key = (s, mover, depth)
+        hit = self._nodes.get(key)
+        if hit is not None:
+            return hit
+        player = self.players[mover]
+        options = [*self.moves.options(s, player.actor), WAIT]
+        values = [self._after(s, self.moves.step(s, player.actor, o), 1 - mover, depth - 1)[0]
+                  for o in options]
+        probs = logit(player.rationality, [dot(player.weights, v[mover]) for v in values])
+        mine, theirs = ZERO, ZERO
+        for p, (a, b) in zip(probs, values, strict=True):
+            mine = add(mine, tuple(p * x for x in a))
+            theirs = add(theirs, tuple(p * x for x in b))
+        best = max(range(len(options)), key=lambda i: probs[i])
+        key_text = "wait" if options[best] == WAIT else options[best].key
+        out = ((mine, theirs), Reply(key_text, round(probs[best], 3)))
+        self._nodes[key] = out
+        return out
+
+    def _after(self, s: Situation, step: Step, mover: int, depth: int
+               ) -> tuple[Pair, Reply | None]:
+        """Value of ``step`` taken in ``s``, then ``mover`` to answer with ``depth`` left."""
+        reply: Reply | None = None
+        conts: list[tuple[float, Pair]] = []
+        for p, nxt in step.branches:
+            if depth >= 1:
+                pair, r = self._node(nxt, mover, depth)
+                reply = reply or r
+            else:
+                pair = self._leaf(nxt)
+            conts.append((p, pair))
+        pair = tuple(self._ending(s, step, k, conts) for k in (0, 1))
+        return (pair[0], pair[1]), reply
+
+    def _ending(self, s: Situation, step: Step, k: int, conts: list[tuple[float, Pair]]) -> Vec:
+        """One player's value of a step: its ending, discounted, after the risk of transit."""
+        pl = self.players[k]
+        if step.settle is not None:
+            v = pl.stakes.settlement(step.settle, s.proposed_by(pl.leader))
+        else:
+            v = pl.stakes.war(step.war, self.risk.esc.war_from) if step.war else ZERO
+            for p, pair in conts:
+                v = add(v, tuple(p * x for x in pair[k]))
+        v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
+        v = self._transit(s, pl, step.hours, v)
+        cost = sum(c for who, c in step.costs if who == pl.stakes.holder)
+        return add(v, one_term(ALLIANCE, -cost)) if cost else v
+
+    def _transit(self, s: Situation, pl: Player, hours: float, v: Vec) -> Vec:
+        """``v`` reached only if no war breaks out in the ``hours`` it takes to get there."""
+        if hours <= 0.0:
+            return v
+        risk = self.risk.risk(pl.actor, s)
+        p = 1.0 - math.exp(-risk.rate * hours)
+        out = mix(v, pl.stakes.war(risk.pmf, self.risk.esc.war_from), p)
+        until = s.t + hours * 3600
+        for due, pmf in risk.lumps:
+            if due <= until:
+                q = sum(pmf)
+                out = add(tuple((1.0 - q) * x for x in out),
+                          pl.stakes.war(pmf, self.risk.esc.war_from))
+        per_hour = pl.orders_per_hour(s)
+        return add(out, one_term(ORDERS, per_hour * hours)) if per_hour else out
+
+    def _leaf(self, s: Situation) -> Pair:
+        hit = self._leaves.get(s)
+        if hit is None:
+            base = [self.carry_on(s, pl) for pl in self.players]
+            hit = self._leaves[s] = self._offers_taken(s, base[0], base[1])
+        return hit
+
+    def carry_on(self, s: Situation, pl: Player) -> Vec:
+        """A player's value of carrying on without a deal over its horizon (closed form)."""
+        unres = pl.stakes.unresolved
+        hours = min(pl.horizon_hours, (self.end_s - s.t) / 3600)
+        if hours <= 0.0:
+            return unres
+        risk: Risk = self.risk.risk(pl.actor, s)
+        lam, rho = risk.rate, pl.rho
+        k = lam / (lam + rho) * (1.0 - math.exp(-(lam + rho) * hours)) if lam + rho > 0 else 0.0
+        v = mix(unres, pl.stakes.war(risk.pmf, self.risk.esc.war_from), k)
+        until = s.t + hours * 3600
+        for due, pmf in risk.lumps:
+            if due <= until:
+                q = sum(pmf)
+                v = add(tuple((1.0 - q) * x for x in v),
+                        pl.stakes.war(pmf, self.risk.esc.war_from))
+        per_hour = pl.orders_per_hour(s)
+        if per_hour:
+            in_force = (1.0 - math.exp(-lam * hours)) / lam if lam > 0 else hours
+            v = add(v, one_term(ORDERS, per_hour * in_force))
+        return v
+
+    def _offers_taken(self, s: Situation, mine: Vec, theirs: Vec) -> Pair:
+        """Where the look-ahead stops, the best offer on the table to either player is taken
+        with the logit probability of its being worth more than carrying on."""
+        base = (mine, theirs)
+        best: tuple[float, Pair] | None = None
+        for offer in s.offers:
+            k = next((i for i, pl in enumerate(self.players) if pl.actor == offer.recipient),
+                     None)
+            if k is None:
+                continue
+            agreed = self.moves.agreed(s, offer, False)
+            settle = tuple(pl.stakes.settlement(agreed, s.proposed_by(pl.leader))
+                           for pl in self.players)
+            pl = self.players[k]
+            gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])
+            p = logit(pl.rationality, [gain, 0.0])[0]
+            if best is None or p * gain > best[0]:
+                best = (p * gain, (mix(mine, settle[0], p), mix(theirs, settle[1], p)))
+        return base if best is None else best[1]

@@ -1,0 +1,157 @@
+"""How a leader pictures the crisis from what it observes: an observation becomes a
+:class:`Situation`.
+
+Its own side's postures, orders and holds are observed; the other sides' are their initial
+state changed by the public actions and incidents the leader saw. Responses it knows were
+triggered (by an incident or action it saw) are due until their delay passes. Its own
+beliefs are observed; the other leaders' beliefs about its side are imagined: their
+declared priors, moved by the signals of what its side did that they could see.
+"""
+
+from __future__ import annotations
+
+from brinkmanship.engine.index import Index
+from brinkmanship.mechanics.perception import shifted
+from brinkmanship.policies.base import Observation, OfferView
+from brinkmanship.policies.situation import Mind, Pending, Situation
+
+CLOCK_STEP_S = 1800
+"""The leader reckons time in half-hours: situations a few minutes apart are the same to it
+(which lets the Monte Carlo reuse a look-ahead across runs)."""
+
+
+class Picture:
+    """Builds the situations of one actor's decisions."""
+
+    def __init__(self, ix: Index, actor: str, counterparts: list[str]):
+        self.ix = ix
+        self.actor = actor
+        self.side = ix.side_of[actor]
+        sc = ix.sc
+        self.counterparts = counterparts
+        self.relevant = relevant_flags(ix)
+        self.priors = {(b.actor, b.about): b for b in sc.beliefs}
+        self.initial_postures = {f.id: f.initial for f in sc.forces}
+        self.initial_orders = {o.id: o.active and o.activates_at is None
+                               for o in sc.standing_orders}
+        self.activations = {o.id: ix.seconds(o.activates_at) for o in sc.standing_orders
+                            if o.active and o.activates_at is not None}
+        self.initial_held = {r.id for r in sc.responses if r.held}
+
+    def situation(self, obs: Observation) -> Situation:
+        ix = self.ix
+        t = ix.seconds(obs.now)
+        postures, orders = self._forces(obs, t)
+        own_held = {r for r, on in obs.holds.items() if on}
+        held = own_held | {r for r in self.initial_held if r not in obs.holds}
+        offers = tuple(sorted({_pending(o) for o in obs.pending_offers} |
+                              {_pending(o) for o in obs.own_offers
+                               if o.status in ("pending", "in_transit")}, key=lambda p: p.id))
+        return Situation(
+            t=(t // CLOCK_STEP_S) * CLOCK_STEP_S,
+            level=obs.rung_level,
+            flags=frozenset(f for f in obs.flags if f in self.relevant),
+            postures=tuple(sorted(postures.items())),
+            orders=tuple(sorted(orders.items())),
+            held=frozenset(held),
+            due=self._due(obs, t),
+            offers=offers,
+            assured=self._assured(obs),
+            proposals=self._proposals(obs),
+            minds=self._minds(obs),
+        )
+
+    def _forces(self, obs: Observation, t: int) -> tuple[dict[str, str], dict[str, bool]]:
+        postures = dict(self.initial_postures)
+        orders = dict(self.initial_orders)
+        for order, at in self.activations.items():
+            if at <= t:
+                orders[order] = True
+        for seen in obs.sightings:
+            eff = (self.ix.actions[seen.id].effects if seen.kind == "action"
+                   else self.ix.incidents[seen.id].effects)
+            postures.update(eff.postures)
+            orders.update(eff.orders)
+        postures.update(obs.postures)
+        orders.update(obs.orders)
+        return postures, orders
+
+    def _due(self, obs: Observation, t: int) -> tuple[tuple[str, int], ...]:
+        due = []
+        for seen in obs.sightings:
+            at = self.ix.seconds(seen.at)
+            for resp in self.ix.responses_on.get(f"{seen.kind}:{seen.id}", []):
+                when = at + int(resp.delay_hours * 3600)
+                if when > t:
+                    due.append((resp.id, (when // CLOCK_STEP_S) * CLOCK_STEP_S))
+        return tuple(sorted(set(due)))
+
+    def _assured(self, obs: Observation) -> tuple[tuple[str, str, str, str], ...]:
+        out = set()
+        for m in obs.inbox:
+            if m.kind == "assurance":
+                to = self.ix.side_of[m.recipient]
+                out.update((m.sender_side, to, i, o) for i, o in m.private_terms.items())
+        return tuple(sorted(out))
+
+    def _proposals(self, obs: Observation) -> tuple[tuple[str, str, str], ...]:
+        ix = self.ix
+        out: dict[tuple[str, str], str] = {}
+        for m in sorted(obs.inbox, key=lambda m: m.sent_at):
+            if m.kind == "offer" and m.public and m.terms:
+                leader = ix.leader_of[m.sender_side]
+                out.update({(leader, i): o for i, o in m.terms.items()})
+        for o in obs.own_offers:
+            if o.public:
+                out.update({(ix.leader_of[self.side], i): opt for i, opt in o.terms.items()})
+        return tuple(sorted((who, i, o) for (who, i), o in out.items()))
+
+    def _minds(self, obs: Observation) -> tuple[Mind, ...]:
+        minds = [Mind(self.actor, about, round(b["resolve"], 2), round(b["control"], 2),
+                      round(b["imminence"], 2)) for about, b in sorted(obs.beliefs.items())]
+        for other in self.counterparts:
+            prior = self.priors.get((other, self.side))
+            if prior is not None:
+                minds.append(self._imagined(obs, other, prior.resolve, prior.control,
+                                            prior.imminence, prior.threat_bias))
+        return tuple(sorted(minds, key=lambda m: (m.actor, m.about)))
+
+    def _imagined(self, obs: Observation, other: str, resolve: float, control: float,
+                  imminence: float, bias: float) -> Mind:
+        """The other's beliefs about this side: its prior, moved by what this side showed it."""
+        ix = self.ix
+        weights = ix.sc.perception.authority_weights
+        vals = {"resolve": resolve, "control": control, "imminence": imminence}
+        shifts: list[tuple[dict[str, float], float]] = []
+        for m in obs.inbox:
+            if m.sender_side == self.side and (m.recipient == other or m.public) and m.draft:
+                authority = ix.channels[m.channel].authority
+                shifts.append((dict(ix.messages[m.draft].signals),
+                               weights.get(authority, 1.0)))  # type: ignore[call-overload]
+        for seen in obs.sightings:
+            if seen.side == self.side and seen.kind == "action":
+                shifts.append((dict(ix.actions[seen.id].effects.signals), 1.0))
+        for signals, weight in shifts:
+            for var, shift in sorted(signals.items()):
+                vals[var] = shifted(vals[var], shift, weight, bias, 0.0, var)
+        return Mind(other, self.side, *(round(vals[v], 2) for v in
+                                        ("resolve", "control", "imminence")))
+
+
+def relevant_flags(ix: Index) -> frozenset[str]:
+    """Flags a pictured situation must keep: those conditions test, and what is done once."""
+    sc = ix.sc
+    conds = [m.requires for m in sc.messages] + [a.requires for a in sc.actions] + \
+        [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines]
+    out = {f for c in conds for f in (*c.flags, *c.not_flags)}
+    out |= {f"sent:{m.id}" for m in sc.messages}
+    out |= {f"done:{a.id}" for a in sc.actions if not a.repeatable}
+    out |= {f"happened:{i.id}" for i in sc.incidents}
+    out |= {f"reacted:{r.id}" for r in sc.reactions}
+    out |= {f"expired:{d.id}" for d in sc.deadlines}
+    return frozenset(out)
+
+
+def _pending(o: OfferView) -> Pending:
+    return Pending(o.id, o.sender, o.recipient, tuple(sorted(o.terms.items())),
+                   tuple(sorted(o.private_terms.items())), o.public)
