@@ -7,7 +7,8 @@ believes it has and made by the same logit rule; at ``depth`` 2 the leader's own
 that follows, and so on. Where the look-ahead stops, each side's value is that of carrying
 on without a deal over its horizon: the risk of war from incidents, responses, deadlines
 and the attack it fears (:mod:`.risk`), else staying unresolved; an offer still on the
-table is then taken with the logit probability of its being worth more than that.
+table, unless its addressee already passed on it, is then taken with the logit probability
+of its being worth more than that.
 
 Values are vectors of utility terms (:mod:`.values`), so the finished look-ahead can be
 weighed by the leader, its advisers, or both.
@@ -195,6 +196,8 @@ class Lookahead:
         base = (mine, theirs)
         best: tuple[float, Pair] | None = None
         for offer in s.offers:
+            if offer.id in s.declined:
+                continue
             k = next((i for i, pl in enumerate(self.players) if pl.actor == offer.recipient),
                      None)
             if k is None:

@@ -43,13 +43,15 @@ class Moves:
     """The options of any actor in a pictured situation, and their steps."""
 
     def __init__(self, ix: Index, esc: Escalation, cond: Conditions, holder: dict[str, str],
-                 review_hours: dict[str, float], relevant: frozenset[str]):
+                 review_hours: dict[str, float], relevant: frozenset[str],
+                 lapses: dict[str, int]):
         self.ix = ix
         self.esc = esc
         self.cond = cond
         self.holder = holder
         self.review = review_hours
         self.relevant = relevant
+        self.lapses = lapses
         sc = ix.sc
         self.drafts = {a: [m for m in sc.messages if m.sender == a and
                            m.id not in ix.reaction_drafts] for a in ix.actors}
@@ -88,7 +90,21 @@ class Moves:
 
     # -- steps ---------------------------------------------------------------------------
     def step(self, s: Situation, actor: str, opt: Option) -> Step:
-        """What ``opt``, taken by ``actor`` in ``s``, leads to."""
+        """What ``opt``, taken by ``actor`` in ``s``, leads to.
+
+        Offers to ``actor`` that ``opt`` does not answer count as passed on: where the
+        look-ahead stops they are not taken (the actor chose not to take them now).
+        """
+        step = self._step(s, actor, opt)
+        passed = frozenset(o.id for o in s.offers if o.recipient == actor and
+                           not (opt.kind in ("accept", "accept_part") and opt.target == o.id))
+        if not passed or not step.branches:
+            return step
+        branches = tuple((p, replace(b, declined=b.declined | passed) if not
+                          passed <= b.declined else b) for p, b in step.branches)
+        return replace(step, branches=branches)
+
+    def _step(self, s: Situation, actor: str, opt: Option) -> Step:
         if opt == WAIT:
             hours = self.review.get(actor, 3.0)
             return Step(hours, branches=((1.0, self.elapse(s, hours)),))
@@ -203,7 +219,10 @@ class Moves:
             return s
         t = s.t + int(round(hours * 3600))
         due = tuple((r, d) for r, d in s.due if d > t)
-        return replace(s, t=t, due=due) if due != s.due or t != s.t else s
+        flags = s.flags
+        if any(self.lapses.get(f, t) < t for f in flags):
+            flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
+        return replace(s, t=t, due=due, flags=flags)
 
     def apply(self, s: Situation, eff: schema.Effects, flags: set[str]) -> Situation:
         flags |= set(eff.set_flags) & self.relevant

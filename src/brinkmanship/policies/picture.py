@@ -30,6 +30,7 @@ class Picture:
         sc = ix.sc
         self.counterparts = counterparts
         self.relevant = relevant_flags(ix)
+        self.lapses = flag_lapses(ix)
         self.priors = {(b.actor, b.about): b for b in sc.beliefs}
         self.initial_postures = {f.id: f.initial for f in sc.forces}
         self.initial_orders = {o.id: o.active and o.activates_at is None
@@ -50,7 +51,8 @@ class Picture:
         return Situation(
             t=(t // CLOCK_STEP_S) * CLOCK_STEP_S,
             level=obs.rung_level,
-            flags=frozenset(f for f in obs.flags if f in self.relevant),
+            flags=frozenset(f for f in obs.flags if f in self.relevant and
+                            self.lapses.get(f, t + 1) >= t),
             postures=tuple(sorted(postures.items())),
             orders=tuple(sorted(orders.items())),
             held=frozenset(held),
@@ -138,12 +140,26 @@ class Picture:
                                         ("resolve", "control", "imminence")))
 
 
-def relevant_flags(ix: Index) -> frozenset[str]:
-    """Flags a pictured situation must keep: those conditions test, and what is done once."""
+def tested_flags(ix: Index) -> frozenset[str]:
+    """Flags some condition of the scenario tests."""
     sc = ix.sc
     conds = [m.requires for m in sc.messages] + [a.requires for a in sc.actions] + \
         [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines]
-    out = {f for c in conds for f in (*c.flags, *c.not_flags)}
+    return frozenset(f for c in conds for f in (*c.flags, *c.not_flags))
+
+
+def flag_lapses(ix: Index) -> dict[str, int]:
+    """``sent:`` flags that stop mattering once their draft can no longer be sent anyway
+    (its ``requires.before`` has passed and no condition tests the flag), with that second."""
+    tested = tested_flags(ix)
+    return {f"sent:{m.id}": ix.seconds(m.requires.before) for m in ix.sc.messages
+            if m.requires.before is not None and f"sent:{m.id}" not in tested}
+
+
+def relevant_flags(ix: Index) -> frozenset[str]:
+    """Flags a pictured situation must keep: those conditions test, and what is done once."""
+    sc = ix.sc
+    out = set(tested_flags(ix))
     out |= {f"sent:{m.id}" for m in sc.messages}
     out |= {f"done:{a.id}" for a in sc.actions if not a.repeatable}
     out |= {f"happened:{i.id}" for i in sc.incidents}

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 
 from brinkmanship.policies.base import Policy
 from brinkmanship.policies.baseline import BaselinePolicy
+from brinkmanship.policies.lenses import LensesPolicy
 from brinkmanship.policies.scripted import ScriptedPolicy
 from brinkmanship.policies.simple import PassivePolicy, RandomPolicy
 from brinkmanship.scenario.schema import Scenario
@@ -14,6 +15,7 @@ DEFAULT = "baseline"
 
 REGISTRY: dict[str, Callable[[], Policy]] = {
     "baseline": BaselinePolicy,
+    "lenses": LensesPolicy,
     "passive": PassivePolicy,
     "random": RandomPolicy,
     "scripted": ScriptedPolicy,

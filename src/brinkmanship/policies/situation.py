@@ -60,6 +60,7 @@ class Situation:
     assured: tuple[tuple[str, str, str, str], ...]
     proposals: tuple[tuple[str, str, str], ...]
     minds: tuple[Mind, ...]
+    declined: frozenset[str] = frozenset()
 
     def mind(self, actor: str, about: str) -> Mind | None:
         return next((m for m in self.minds if m.actor == actor and m.about == about), None)

@@ -226,7 +226,7 @@ def _line_of(path: Path_, lines: dict[Path_, int]) -> int | None:
 def _problem(err: Any, lines: dict[Path_, int]) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     path: Path_ = tuple(p for p in loc if isinstance(p, str | int))
-    message = err["msg"]
+    message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = f"unknown field {path[-1]!r}" if path else "unknown field"
     elif err["type"] == "missing":

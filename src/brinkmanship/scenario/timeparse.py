@@ -12,7 +12,7 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone called ``name``; ``ValueError`` if the zone database lacks it."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
@@ -33,10 +33,13 @@ def parse_instant(value: object) -> object:
     if zone_name:
         if moment.tzinfo is not None:
             raise ValueError("give either an offset or a zone name, not both")
-        return moment.replace(tzinfo=zone(zone_name.strip())).astimezone(UTC)
+        moment = moment.replace(tzinfo=zone(zone_name.strip()))
     if moment.tzinfo is None:
         raise ValueError("an instant needs an offset (e.g. 'Z') or a zone name")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"instant out of range: {value!r}") from None
 
 
 def iso_utc(moment: datetime) -> str:

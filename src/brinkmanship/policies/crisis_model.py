@@ -1,0 +1,173 @@
+"""One actor's compiled model of a crisis: what its default decision-maker reasons with.
+
+A :class:`CrisisModel` is built once per (scenario, actor) from the scenario without its
+history, and shared by every run of that scenario in the process: it holds the actor's
+decision-model parameters, the escalation it believes, the moves it pictures, its
+counterparts, and a cache of finished look-aheads keyed by pictured situation. The cache
+only saves work: what it returns is a pure function of its key, so runs stay
+deterministic whatever ran before them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from brinkmanship.engine.index import Index
+from brinkmanship.policies.advisers import Council
+from brinkmanship.policies.base import Option
+from brinkmanship.policies.expected_utility import Lookahead, Player, Reply
+from brinkmanship.policies.moves import WAIT, Moves
+from brinkmanship.policies.picture import Picture
+from brinkmanship.policies.risk import Escalation, RiskModel
+from brinkmanship.policies.situation import Conditions, Situation
+from brinkmanship.policies.values import WAR, Stakes, Vec, weights_vec
+from brinkmanship.scenario.schema import DecisionModel, Scenario
+
+CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One option in a finished look-ahead: against whom, its value terms, the likely reply."""
+
+    option: Option
+    versus: str
+    value: Vec
+    reply: Reply | None
+
+
+class CrisisModel:
+    """The crisis as ``actor`` reasons about it."""
+
+    def __init__(self, scenario: Scenario, actor: str):
+        ix = self.ix = Index(scenario)
+        self.actor = actor
+        self.side = ix.side_of[actor]
+        self.dms = {dm.actor: dm for dm in scenario.decision_models}
+        self.dm = self.decision_model(actor)
+        self.holder = {a: self._holder(a) for a in ix.actors}
+        self.counterparts = [x.leader for x in scenario.sides
+                             if x.id != self.side and x.principal]
+        self.cond = Conditions(ix)
+        self.esc = Escalation(ix, self._chain_beliefs())
+        priors = {(b.actor, b.about): b.control for b in scenario.beliefs}
+        self.risk = RiskModel(ix, self.esc, self.cond,
+                              lambda a: self.decision_model(a).horizon_hours, priors)
+        self.picture = Picture(ix, actor, self.counterparts)
+        review = {a: self.decision_model(a).review_hours for a in ix.actors}
+        self.moves = Moves(ix, self.esc, self.cond, self.holder, review, self.picture.relevant,
+                           self.picture.lapses)
+        self.council = Council(ix, actor, self.dm)
+        self._stakes: dict[str, Stakes] = {}
+        self._lookaheads: dict[tuple[object, ...], Lookahead] = {}
+        self._tables: dict[tuple[object, ...], list[Row]] = {}
+
+    def decision_model(self, actor: str) -> DecisionModel:
+        dm = self.dms.get(actor) or self.dms.get(self._leader(actor))
+        return dm or DecisionModel(actor=actor, assumption="defaults")
+
+    def _leader(self, actor: str) -> str:
+        a = self.ix.actors[actor]
+        return a.serves or self.ix.leader_of[a.side]
+
+    def _holder(self, actor: str) -> str:
+        """Whose utility an actor pursues: its own, else its leader's."""
+        if actor in self.ix.utilities:
+            return actor
+        return self._leader(actor)
+
+    def _chain_beliefs(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for b in self.ix.sc.beliefs:
+            if b.actor in (self.actor, self.holder[self.actor]):
+                out.update(b.chain_beliefs)
+        return out
+
+    def stakes(self, actor: str) -> Stakes:
+        holder = self.holder[actor]
+        if holder not in self._stakes:
+            self._stakes[holder] = Stakes.of(self.ix, holder)
+        return self._stakes[holder]
+
+    # -- evaluation ----------------------------------------------------------------------
+    def evaluate(self, s: Situation, options: tuple[Option, ...], weights: Vec) -> list[Row]:
+        """The look-ahead value of each option (and of waiting, last) in ``s``."""
+        key = (s, options, weights)
+        hit = self._tables.get(key)
+        if hit is None:
+            if len(self._tables) > CACHE_LIMIT:
+                self._tables.clear()
+                self._lookaheads.clear()
+            hit = self._tables[key] = [self._row(s, o, weights) for o in (*options, WAIT)]
+        return hit
+
+    def _row(self, s: Situation, opt: Option, weights: Vec) -> Row:
+        versus = self.versus(s, opt)
+        look = self.lookahead(s, versus, weights)
+        (mine, _), reply = look.option(s, opt)
+        return Row(opt, versus, mine, reply)
+
+    def versus(self, s: Situation, opt: Option) -> str:
+        """Whose answer the leader pictures: the addressee of a message or answer, else its
+        main counterpart (itself where it has none, and then the look-ahead stops there)."""
+        ix = self.ix
+        if opt.kind == "send" and opt.target in ix.messages:
+            to = ix.messages[opt.target].recipient
+            if ix.side_of[to] != self.side:
+                return to
+        if opt.kind in ("accept", "accept_part", "reject"):
+            offer = next((o for o in s.offers if o.id == opt.target), None)
+            if offer is not None:
+                return offer.sender
+        return self.counterparts[0] if self.counterparts else self.actor
+
+    def lookahead(self, s: Situation, versus: str, weights: Vec) -> Lookahead:
+        other_side = self.ix.side_of[versus]
+        mind = s.mind(self.actor, other_side)
+        resolve = mind.resolve if mind is not None else 0.0
+        key = (versus, weights, resolve)
+        look = self._lookaheads.get(key)
+        if look is None:
+            me = self.player(self.actor, weights)
+            other = self.opponent(versus, resolve)
+            depth = self.dm.depth if versus != self.actor else 0
+            look = self._lookaheads[key] = Lookahead(self.ix, self.moves, self.risk, me, other,
+                                                     depth)
+        return look
+
+    def player(self, actor: str, weights: Vec) -> Player:
+        dm = self.decision_model(actor)
+        values = tuple(sorted(dm.order_values.items())) if actor == self.actor else ()
+        return Player(actor, self.stakes(actor), weights, dm.rationality, dm.horizon_hours,
+                      -math.log(dm.discount_per_hour), values,
+                      self.ix.leader_of[self.ix.side_of[actor]])
+
+    def opponent(self, actor: str, resolve: float) -> Player:
+        """The other side as the leader imagines it: its declared weights, seen through the
+        leader's opponent weights; the more resolute the leader believes it, the less it
+        fears war."""
+        own = weights_vec(self.decision_model(actor).weights)
+        seen = weights_vec(self.dm.opponent_weights)
+        w = [a * b for a, b in zip(own, seen, strict=True)]
+        w[WAR] *= 1.0 - resolve * (1.0 - self.dm.firm_war_weight)
+        base = self.player(actor, tuple(w))
+        return base
+
+
+_MODELS: dict[tuple[object, ...], tuple[tuple[object, ...], CrisisModel]] = {}
+
+
+def crisis_model(scenario: Scenario, actor: str) -> CrisisModel:
+    """The shared model of ``actor`` in ``scenario`` (rebuilt when any section changes)."""
+    parts = tuple(getattr(scenario, name) for name in type(scenario).model_fields
+                  if name != "history")
+    key = (tuple(id(p) for p in parts), actor)
+    hit = _MODELS.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+        return hit[1]
+    if len(_MODELS) > 64:
+        _MODELS.clear()
+    model = CrisisModel(scenario, actor)
+    _MODELS[key] = (parts, model)
+    return model
