@@ -1,46 +1,15 @@
 """Every number in a built-in scenario is sourced or marked as an assumption.
 
-A mapping that holds a number directly must carry ``source:`` or ``assumption:``. Some
-mappings cannot carry those keys (signals, utility tables, posture multipliers, costs):
-their numbers are answered for by the nearest enclosing entry that does. The one exception
-is a rung's ``level``, which is a position on the ladder, not a quantity anyone chose.
+The rule and its one exception are stated in :mod:`brinkmanship.scenario.sourcing`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from brinkmanship.scenario import builtin_names
-from brinkmanship.scenario.loader import builtin_path, iter_numbers, read_yaml
-
-ORDINALS = {("ladder", "level")}
-
-
-def _numeric_keys(mapping: dict[str, Any]) -> set[str]:
-    return {k for k, v in mapping.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-
-
-def _marked(node: Any) -> bool:
-    return isinstance(node, dict) and bool(node.get("source") or node.get("assumption"))
-
-
-def unsourced(raw: dict[str, Any]) -> list[str]:
-    """Paths of mappings holding numbers that neither they nor an enclosing entry account for."""
-    found = []
-    for path, mapping in iter_numbers(raw):
-        section = path[0] if path else ""
-        if all((section, key) in ORDINALS for key in _numeric_keys(mapping)):
-            continue
-        chain, node = [raw], raw
-        for part in path:
-            node = node[part]
-            chain.append(node)
-        if not any(_marked(n) for n in chain):
-            found.append("$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
-                                       for p in path))
-    return found
+from brinkmanship.scenario.loader import builtin_path, read_yaml
+from brinkmanship.scenario.sourcing import unsourced
 
 
 @pytest.mark.parametrize("name", builtin_names())

@@ -204,6 +204,169 @@ def check(
         raise typer.Exit(1)
 
 
+AnalysisScenario = Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "
+                                                 "file.")]
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=1, help="Number of runs (seeds).")]
+SeedStartOpt = Annotated[int, typer.Option("--seed-start", min=0, help="First seed.")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes "
+                                             "(default: one per CPU).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="DuckDB file to stream rows "
+                                             "into; the same command again resumes it.")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="local (processes on this "
+                                         "machine) or ray.")]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster to join "
+                                                "(e.g. auto, ray://head:10001); default: "
+                                                "start a local one.")]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="Discard the runs already "
+                                            "in --out and start afresh.")]
+PolicyOpt = Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
+                                              "an actor (repeatable).")]
+ImportOpt = Annotated[list[str], typer.Option("--import", help="A module to import first, "
+                                              "where custom policies register (repeatable).")]
+
+
+def _analysis_errors() -> tuple[type[BaseException], ...]:
+    from brinkmanship.analysis.backends import BackendError, RunFailed
+    from brinkmanship.analysis.counterfactual import CounterfactualError
+    from brinkmanship.analysis.parameters import ParameterError
+    from brinkmanship.analysis.storage import StoreError
+    from brinkmanship.analysis.study import StudyError
+
+    return (StoreError, StudyError, CounterfactualError, ParameterError, RunFailed,
+            BackendError)
+
+
+def _many_runs(scenario: str, policy: list[str], imports: list[str], runs: int,
+               seed_start: int, jobs: int | None, out: Path | None, backend: str,
+               address: str | None, overwrite: bool, arms: Any) -> Any:
+    """Run a study with a progress display; on Ctrl-C say what was kept and exit 130."""
+    import os
+
+    from brinkmanship.analysis.api import run_arms
+    from brinkmanship.analysis.progress import ProgressDisplay
+
+    if backend not in ("local", "ray"):
+        fail(f"--backend {backend!r}: choose local or ray")
+    sc = load(scenario)
+    display = ProgressDisplay()
+    try:
+        with display:
+            return run_arms(sc, arms, runs, seed_start=seed_start, policies=_policies(policy),
+                            out=out, jobs=jobs or os.cpu_count() or 1, backend=backend,
+                            address=address, progress=display, overwrite=overwrite,
+                            imports=imports)
+    except KeyboardInterrupt:
+        kept = f"{display.saved} of {display.total} runs saved"
+        hint = f" in {out}; run the same command again to continue" if out else \
+            " (in memory only: give --out to keep and resume)"
+        typer.echo(f"brink: interrupted; {kept}{hint}", err=True)
+        raise typer.Exit(130) from None
+    except _analysis_errors() as exc:
+        fail(str(exc))
+
+
+@app.command()
+def mc(
+    scenario: AnalysisScenario = DEFAULT_SCENARIO,
+    runs: RunsOpt = 1000,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    out: OutOpt = None,
+    backend: BackendOpt = "local",
+    address: AddressOpt = None,
+    overwrite: OverwriteOpt = False,
+    policy: PolicyOpt = [],  # noqa: B006
+    imports: ImportOpt = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table."""
+    from brinkmanship.analysis.text import summary_lines
+
+    results = _many_runs(scenario, policy, imports, runs, seed_start, jobs, out, backend,
+                         address, overwrite, None)
+    with results:
+        summary = results.summary()
+    if as_json:
+        typer.echo(json.dumps({**summary, "out": str(out) if out else None},
+                              ensure_ascii=False))
+        return
+    for line in summary_lines(summary, str(out) if out else None):
+        typer.echo(line)
+
+
+@app.command()
+def compare(
+    scenario: AnalysisScenario = DEFAULT_SCENARIO,
+    force: Annotated[list[str], typer.Option("--force", help="ACTOR=OPTION[,after=TIME]: the "
+                                             "actor takes this option when first legal, e.g. "
+                                             "kennedy=accept:second_letter.")] = [],  # noqa: B006
+    close: Annotated[list[str], typer.Option("--close", help="A channel cut for the whole "
+                                             "run.")] = [],  # noqa: B006
+    set_: Annotated[list[str], typer.Option("--set", help="PATH=VALUE: a scenario parameter, "
+                                            "e.g. responses.reprisal.held=true.")] = [],  # noqa: B006
+    forbid: Annotated[list[str], typer.Option("--forbid", help="An incident that cannot "
+                                              "happen.")] = [],  # noqa: B006
+    incident: Annotated[list[str], typer.Option("--incident", help="INCIDENT@TIME: an "
+                                                "incident that happens then.")] = [],  # noqa: B006
+    vary: Annotated[str | None, typer.Option("--vary", help="PATH=a,b,c: one arm per value "
+                                             "(with the other changes too).")] = None,
+    runs: RunsOpt = 1000,
+    seed_start: SeedStartOpt = 0,
+    jobs: JobsOpt = None,
+    out: OutOpt = None,
+    backend: BackendOpt = "local",
+    address: AddressOpt = None,
+    overwrite: OverwriteOpt = False,
+    policy: PolicyOpt = [],  # noqa: B006
+    imports: ImportOpt = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Counterfactuals against the baseline on the same seeds, with paired intervals."""
+    from brinkmanship.analysis.api import counterfactual_arms
+    from brinkmanship.analysis.text import comparison_lines
+
+    try:
+        arms = counterfactual_arms(force, close, set_, forbid, incident, vary)
+    except _analysis_errors() as exc:
+        fail(str(exc))
+    results = _many_runs(scenario, policy, imports, runs, seed_start, jobs, out, backend,
+                         address, overwrite, arms)
+    with results:
+        cmp = results.comparison()
+    if as_json:
+        typer.echo(json.dumps({**cmp, "out": str(out) if out else None}, ensure_ascii=False))
+        return
+    for line in comparison_lines(cmp, str(out) if out else None):
+        typer.echo(line)
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="A results file of brink mc or compare.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write; its "
+                                         "PNG figures go in a folder beside it.")] =
+    Path("report.html"),
+    run_seed: Annotated[int | None, typer.Option("--run", min=0, help="The seed whose "
+                                                 "timeline to draw (default: the first).")] =
+    None,
+    arm: Annotated[str | None, typer.Option("--arm", help="The arm of that run (default: "
+                                            "the baseline).")] = None,
+) -> None:
+    """Write a self-contained HTML report, with PNG figures for papers."""
+    try:
+        from brinkmanship.analysis.report import write_report
+    except ImportError as exc:
+        fail(f"brink report needs the analysis extra ({exc.name} is missing): "
+             "pip install 'brinkmanship[analysis]'")
+    try:
+        written = write_report(results, output, seed=run_seed, arm=arm)
+    except _analysis_errors() as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    typer.echo(f"wrote {output} and {len(written)} figures in {written[0].parent}/")
+
+
 @app.command("list")
 def list_scenarios() -> None:
     """List the built-in scenarios."""

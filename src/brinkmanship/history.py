@@ -5,7 +5,7 @@ from __future__ import annotations
 from brinkmanship.engine.results import Outcome, Run, simulate
 from brinkmanship.engine.simulate import Interventions, index_of
 from brinkmanship.policies.scripted import ScriptedPolicy
-from brinkmanship.scenario.schema import Scenario
+from brinkmanship.scenario.schema import RecordEntry, Scenario
 
 
 class NoHistory(ValueError):
@@ -26,9 +26,18 @@ def replay(scenario: Scenario, seed: int = 0) -> Run:
     iv = Interventions(
         hazards=False, distortion=False,
         force_incidents=tuple((e.at, e.incident) for e in hist.record if e.incident),
-        arrivals={e.send: e.arrives for e in hist.record if e.send and e.arrives},
+        arrivals={_message_id(e): e.arrives for e in hist.record
+                  if (e.send or e.answer) and e.arrives},
     )
     return simulate(scenario, {a: ScriptedPolicy() for a in actors}, seed, iv)
+
+
+def _message_id(entry: RecordEntry) -> str:
+    """The id the engine gives the message a record entry sends."""
+    if entry.answer is None:
+        return entry.send or ""
+    prefix = {"accept_part": "part"}.get(entry.answer.mode, entry.answer.mode)
+    return f"{prefix}:{entry.answer.offer}"
 
 
 def differences(scenario: Scenario, outcome: Outcome) -> list[str]:

@@ -13,6 +13,7 @@ from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
 Event = dict[str, Any]
+WHO_WIDTH = 26
 QUIET = {"belief", "decision", "start", "end"}
 
 
@@ -22,7 +23,7 @@ def clock_header(sc: Scenario) -> str:
 
 def local_times(sc: Scenario, iso: str) -> str:
     """``Sat 27 Oct 10:00 EDT | 17:00 MSK``: an instant on each of the scenario's clocks."""
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    moment = _instant(iso)
     parts = []
     for i, clock in enumerate(sc.scenario.clocks):
         local = moment.astimezone(zone(clock.zone))
@@ -42,8 +43,8 @@ def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> lis
         text = describe(ix, ev)
         if text is None:
             continue
-        who = _name(ix, ev.get("actor")) if ev.get("actor") else "—"
-        lines.append(f"{local_times(sc, ev['t'])}  {who:<24.24} {text}")
+        who = _short(_name(ix, ev.get("actor")))
+        lines.append(f"{local_times(sc, ev['t'])}  {who:<{WHO_WIDTH}} {text}")
     return lines
 
 
@@ -51,6 +52,27 @@ def describe(ix: Index, ev: Event) -> str | None:
     """What an event says, in words (None for events without a story)."""
     fn = _DESCRIBE.get(ev["kind"])
     return fn(ix, ev) if fn else None
+
+
+def _later(ev: Event, iso: str, what: str) -> str:
+    """``takes effect in 2 h 30 min``: a later instant told relative to the event."""
+    minutes = round((_instant(iso) - _instant(ev["t"])).total_seconds() / 60)
+    if minutes <= 0:
+        return f"{what} at once"
+    hours, mins = divmod(minutes, 60)
+    span = f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+    return f"{what} in {span}"
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def _short(name: str) -> str:
+    """A name cut before its title (", Secretary of State") and to the column's width."""
+    for mark in (",", " ("):
+        name = name.split(mark, 1)[0]
+    return name if len(name) <= WHO_WIDTH else name[: WHO_WIDTH - 1] + "…"
 
 
 def _name(ix: Index, actor: str | None) -> str:
@@ -97,7 +119,7 @@ def _deliver(ix: Index, ev: Event) -> str:
     if ev.get("distortion"):
         text += f" — distorted in transit ({ev['distortion'].replace('_', ' ')})"
     if ev.get("lapses"):
-        text += f"; it lapses at {ev['lapses']}"
+        text += "; " + _later(ev, ev["lapses"], "it lapses")
     return text
 
 
@@ -115,7 +137,8 @@ def _offer(ix: Index, ev: Event) -> str:
 def _action_start(ix: Index, ev: Event) -> str:
     via = ev["via"]
     why = "" if via == "decision" else f" ({via.replace(':', ' ')})"
-    return f"orders: {ix.actions[ev['action']].name}{why}; takes effect {ev['effective']}"
+    return f"orders: {ix.actions[ev['action']].name}{why}; " + \
+        _later(ev, ev["effective"], "takes effect")
 
 
 def _incident(ix: Index, ev: Event) -> str:
@@ -163,8 +186,8 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
                              f"{'follows' if ev['fired'] else 'does not follow'}"),
     "response": _response,
     "order_sent": lambda ix, ev: (f"orders {ix.orders[ev['order']].name!r} "
-                                  f"{'on' if ev['active'] else 'off'}; reaches the units "
-                                  f"{ev['arrives']}"),
+                                  f"{'on' if ev['active'] else 'off'}; "
+                                  + _later(ev, ev["arrives"], "it reaches the units")),
     "order": lambda ix, ev: (f"receives the change to {ix.orders[ev['order']].name!r}: "
                              f"{'obeys' if ev['obeyed'] else 'does not comply'}"),
     "activate": lambda ix, ev: f"standing order in force: {ix.orders[ev['order']].name}",
@@ -194,6 +217,6 @@ def outcome_lines(sc: Scenario, outcome: Outcome) -> list[str]:
         lines.append(f"  Started by:   {_name(ix, war['started_by'])} ({war['side']}), "
                      f"via {war['via']}")
         lines.append(f"  Path:         {' → '.join(war['path'])}")
-    pays = ", ".join(f"{_name(ix, a)} {v:+g}" for a, v in outcome.payoffs.items())
+    pays = ", ".join(f"{_short(_name(ix, a))} {v:+g}" for a, v in outcome.payoffs.items())
     lines.append(f"  Payoffs:      {pays or 'none declared'}")
     return lines

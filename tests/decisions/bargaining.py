@@ -1,7 +1,8 @@
 """Alternating-offers bargaining (Stahl 1972; Rubinstein 1982) written as a scenario.
 
-Two leaders split a pie on a grid of ``steps`` shares. In round ``r`` (hour ``r - 1``) the
-proposer of that round (A in odd rounds, B in even ones) may send one offer; each offer
+Two leaders split a pie on a grid of ``steps`` shares. In round ``r`` (at hour ``r - 1``
+exactly) the proposer of that round (A in odd rounds, B in even ones) may send one offer;
+each offer
 counters the previous round's. A message takes exactly one hour, so an offer of round
 ``r`` arrives when round ``r + 1`` opens: its addressee accepts it or counters. After
 ``rounds`` rounds nothing more can be proposed and the pie is lost. Both discount by
@@ -43,7 +44,7 @@ def alternating_offers(rounds: int, delta: float, steps: int = 20,
                 "id": f"r{r}_{s}", "name": f"Round {r}: A gets {s}", "sender": sender,
                 "recipient": to, "channel": "cable", "kind": "offer", "terms": {"pie": s},
                 "replies_to": previous,
-                "requires": {"after": _at(r - 1), "before": _at(r - 0.5)},
+                "requires": {"after": _at(r - 1), "before": _at(r - 1)},
                 "assumption": "round structure of alternating offers"})
     scale = {s: k / steps for k, s in enumerate(shares)}
     data = {

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from brinkmanship.analysis.counterfactual import Counterfactual
+from brinkmanship.analysis.counterfactual import Counterfactual, CounterfactualError
 from brinkmanship.analysis.montecarlo import Progress, Results, run_study
+from brinkmanship.analysis.parameters import ParameterError, parse_sweep
 from brinkmanship.analysis.progress import ProgressDisplay
 from brinkmanship.analysis.study import BASELINE, Arm, Study
 from brinkmanship.scenario import load_scenario
@@ -62,12 +63,42 @@ def sweep(scenario: Scenario | str | Path, path: str, values: Sequence[Any], run
     """One arm per value of the parameter at ``path`` (see :mod:`.parameters`), each with
     ``change`` applied too, against the unchanged baseline."""
     base = change or Counterfactual()
-    arms = {f"{path}={_spell(v)}": Counterfactual(base.force, base.close,
-                                                   (*base.sets, (path, v)), base.forbid,
-                                                   base.incidents, base.hazards,
-                                                   base.distortion)
-            for v in values}
+    arms = {f"{path}={_spell(v)}": _adding(base, path, v) for v in values}
     return compare(scenario, arms, runs, **options)
+
+
+def run_arms(scenario: Scenario | str | Path, arms: Sequence[Arm] | None, runs: int = 1000,
+             *, seed_start: int = 0, policies: Mapping[str, str] | None = None,
+             imports: Sequence[str] = (), out: str | Path | None = None, jobs: int = 1,
+             backend: str = "local", address: str | None = None,
+             progress: bool | Progress = False, overwrite: bool = False) -> Results:
+    """Run the given arms (None: the scenario as it is) on the same seeds."""
+    study = Study.make(_scenario(scenario), policies, arms, imports)
+    return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
+
+
+def counterfactual_arms(force: Sequence[str] = (), close: Sequence[str] = (),
+                        sets: Sequence[str] = (), forbid: Sequence[str] = (),
+                        incidents: Sequence[str] = (), vary: str | None = None) -> list[Arm]:
+    """The arms of ``brink compare`` from its options' spellings: the baseline, and one arm
+    with every change, or one per value of ``vary`` (each with every change too)."""
+    change = Counterfactual.build(force, close, sets, forbid, incidents)
+    if vary is None:
+        if change == Counterfactual():
+            raise CounterfactualError("nothing to compare: give --force, --close, --set, "
+                                      "--forbid, --incident or --vary")
+        return [Arm(BASELINE), Arm("counterfactual", change)]
+    try:
+        path, values = parse_sweep(vary)
+    except ParameterError as exc:
+        raise CounterfactualError(f"--vary {exc}") from None
+    return [Arm(BASELINE), *(Arm(f"{path}={_spell(v)}", _adding(change, path, v))
+                             for v in values)]
+
+
+def _adding(change: Counterfactual, path: str, value: Any) -> Counterfactual:
+    return Counterfactual(change.force, change.close, (*change.sets, (path, value)),
+                          change.forbid, change.incidents, change.hazards, change.distortion)
 
 
 def _run(study: Study, runs: int, seed_start: int, out: str | Path | None, jobs: int,

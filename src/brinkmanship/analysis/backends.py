@@ -13,6 +13,7 @@ import logging
 import multiprocessing as mp
 import queue
 import signal
+import sys
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -22,10 +23,15 @@ from brinkmanship.analysis.worker import run_chunk, run_seeds
 
 Task = tuple[str, list[int]]
 IN_FLIGHT_PER_WORKER = 3
+START_TIMEOUT_S = 120.0
 
 
 class RunFailed(RuntimeError):
     """A run raised (a decision-maker chose an illegal option, a script broke)."""
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot start: Ray missing, worker processes that do not come up."""
 
 
 class Backend(Protocol):
@@ -46,9 +52,9 @@ def make_backend(study: Study, kind: str = "local", jobs: int = 1,
     if kind == "ray":
         return RayBackend(study, jobs, address)
     if kind != "local":
-        raise ValueError(f"unknown backend {kind!r} (known: local, ray)")
+        raise BackendError(f"unknown backend {kind!r} (known: local, ray)")
     if address is not None:
-        raise ValueError("--address is for --backend ray")
+        raise BackendError("--address is for --backend ray")
     return InProcess(study) if jobs <= 1 else ProcessPool(study, jobs)
 
 
@@ -94,15 +100,31 @@ def _pool_task(task: Task) -> list[Row]:
     return _guarded(_WORKER["study"], *task)
 
 
+def _ready() -> bool:
+    return "study" in _WORKER
+
+
 class ProcessPool:
-    """Worker processes on this machine (``forkserver`` where available, else ``spawn``)."""
+    """Worker processes on this machine.
+
+    On Linux they are forked: they start at once and never re-import the caller's script,
+    so a script needs no ``if __name__ == "__main__"`` guard. (The parent's own database
+    connection runs no background threads, see :mod:`.storage`, so forking is safe.)
+    Elsewhere they are spawned, and a script must have that guard; a pool whose workers
+    cannot start is reported instead of waited on for ever.
+    """
 
     def __init__(self, study: Study, jobs: int):
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = jobs
         self.pool = ctx.Pool(jobs, initializer=_init_worker,
                              initargs=(study.fingerprint, study.blob))
+        try:
+            self.pool.apply_async(_ready).get(timeout=START_TIMEOUT_S)
+        except mp.TimeoutError:
+            self.close()
+            raise BackendError("the worker processes did not start; in a script, call this "
+                               "under `if __name__ == \"__main__\":`") from None
 
     def run(self, tasks: Iterator[Task]) -> Iterator[tuple[Task, list[Row]]]:
         done: queue.Queue[tuple[Task, list[Row] | None, BaseException | None]] = queue.Queue()
@@ -144,7 +166,7 @@ class RayBackend:
         try:
             import ray
         except ImportError:
-            raise RuntimeError("--backend ray needs Ray: pip install 'brinkmanship[ray]'") \
+            raise BackendError("--backend ray needs Ray: pip install 'brinkmanship[ray]'") \
                 from None
         self.ray = ray
         self.owned = not ray.is_initialized()

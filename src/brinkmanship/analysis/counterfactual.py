@@ -242,6 +242,8 @@ def _with(decision: Decision, option: Option) -> Decision:
         kept = [c for c in decision.choices if c.target != option.target]
     trace = dict(decision.trace or {})
     trace["forced"] = option.key
+    # Whether forcing changed anything: the decision-maker may have chosen it anyway.
+    trace["forced_changed"] = option not in decision.choices
     return Decision([option, *kept], decision.wake_at, trace)
 
 

@@ -150,3 +150,14 @@ def _render(loc: Any) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+def parse_sweep(text: str) -> tuple[str, list[Any]]:
+    """``'PATH=a,b,c'`` as (path, [a, b, c]), each value read as by :func:`parse_value`."""
+    path, sep, raw = text.partition("=")
+    values = [v for v in raw.split(",") if v.strip()]
+    if not sep or not path.strip() or not values:
+        raise ParameterError(f"{text!r}: a sweep is PATH=VALUE,VALUE,... "
+                             "e.g. incidents[x].hazard_per_hour=0.01,0.05")
+    split_path(path.strip())
+    return path.strip(), [parse_value(v) for v in values]

@@ -24,6 +24,8 @@ class ProgressDisplay:
         self.task: Any = None
         self.last_line = 0.0
         self.last_saved = -1
+        self.saved = 0
+        self.total = 0
 
     def __enter__(self) -> ProgressDisplay:
         if self.stream.isatty():
@@ -43,6 +45,7 @@ class ProgressDisplay:
             self.bar.__exit__(*exc)
 
     def __call__(self, done: int, saved: int, total: int) -> None:
+        self.saved, self.total = saved, total
         if self.bar is not None:
             if self.task is None:
                 self.task = self.bar.add_task(self.label, total=total, completed=done, rate="",

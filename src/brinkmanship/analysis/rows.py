@@ -51,6 +51,8 @@ BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("n_responses_fired", "int", "pre-delegated responses that fired"),
     ("n_chains_fired", "int", "escalation-chain links that fired"),
     ("n_forced", "int", "decisions forced by a counterfactual"),
+    ("n_forced_changed", "int", "of those, decisions the decision-maker would have made "
+     "otherwise"),
 )
 
 
@@ -91,15 +93,18 @@ def row_of(layout: Layout, arm: str, seed: int, events: list[Event]) -> Row:
     incident_hours: list[float] = []
     sent: list[str] = []
     actions: list[str] = []
-    counts = {"decision": 0, "distorted": 0, "fired": 0, "chain": 0, "forced": 0}
+    counts = {"decision": 0, "distorted": 0, "fired": 0, "chain": 0, "forced": 0,
+              "changed": 0}
     settled_offer = settled_by = None
     ended = events[-1]["s"]
     for ev in events:
         kind = ev["kind"]
         if kind == "decision":
             counts["decision"] += 1
-            if ev.get("trace") and "forced" in ev["trace"]:
+            trace = ev.get("trace")
+            if trace and "forced" in trace:
                 counts["forced"] += 1
+                counts["changed"] += bool(trace["forced_changed"])
         elif kind == "send":
             sent.append(ev["draft"] or ev["id"])
         elif kind == "deliver":
@@ -133,7 +138,7 @@ def row_of(layout: Layout, arm: str, seed: int, events: list[Event]) -> Row:
         war.get("via"), war.get("origin"), _json(war["path"]) if war else None,
         max_rung, max_level, rung_hours, rung_levels, incidents, incident_hours, sent, actions,
         len(events), len(sent), counts["decision"], counts["distorted"], counts["fired"],
-        counts["chain"], counts["forced"],
+        counts["chain"], counts["forced"], counts["changed"],
         *(payoffs.get(a) for a in layout.payoff_actors),
     )
 

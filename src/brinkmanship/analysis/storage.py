@@ -77,7 +77,6 @@ class Store:
             for leftover in (where, where.with_name(where.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         con = _connect(duckdb, where, read_only=False)
-        con.execute("SET threads TO 1")  # the workers need the cores; writes are small
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
                   .fetchall()}
         if "meta" in tables:
@@ -193,9 +192,11 @@ class Store:
 
 
 def _connect(duckdb: Any, where: Path | None, read_only: bool) -> Any:
+    # One thread: the workers need the cores, the queries are small, and a database without
+    # background threads lets worker processes be forked safely while it is open.
     try:
         return duckdb.connect(str(where) if where is not None else ":memory:",
-                              read_only=read_only)
+                              read_only=read_only, config={"threads": 1})
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():

@@ -7,10 +7,11 @@ the methods.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
-from brinkmanship.analysis.stats import Z95, Difference, mean_interval, wilson
+from brinkmanship.analysis.stats import Z95, Difference, wilson
 from brinkmanship.analysis.storage import Store, _quote
 from brinkmanship.analysis.study import BASELINE
 
@@ -46,12 +47,11 @@ def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> 
     out["war"] = {key: _top(store, col, war, params) for key, col in
                   (("by_rung", "war_rung"), ("by_started_by", "war_started_by"),
                    ("by_via", "war_via"), ("by_origin", "war_origin"))}
-    out["settlement"] = {
-        "by_public_terms": _top(store, "public_terms", f"{where} AND outcome = 'settlement'",
-                                params),
-        "by_private_terms": _top(store, "private_terms",
-                                 f"{where} AND outcome = 'settlement'", params),
-    }
+    rows = store.query(f"SELECT public_terms, private_terms, count(*) AS c FROM runs {where} "
+                       f"AND outcome = 'settlement' GROUP BY 1, 2 ORDER BY c DESC, 1, 2 "
+                       f"LIMIT {BREAKDOWN_TOP}", params)
+    out["settlement"] = {"by_terms": [{"public": json.loads(p), "private": json.loads(q),
+                                       "runs": int(c)} for p, q, c in rows]}
     out["payoffs"] = {a: _mean(store, f"payoff_{a}", where, params)
                       for a in store.layout.payoff_actors}
     q = store.query(f"SELECT outcome, quantile_cont(hours, [0.1, 0.5, 0.9]) FROM runs {where} "
@@ -95,10 +95,13 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     return out
 
 
-def forced_applied(store: Store, arm: str, seeds: range | None = None) -> int:
-    """In how many runs of ``arm`` a forced decision was taken."""
+def forced_applied(store: Store, arm: str, seeds: range | None = None) -> dict[str, int]:
+    """In how many runs of ``arm`` a forced decision was taken, and changed a choice."""
     where, params = store.where(arm, seeds)
-    return int(store.query(f"SELECT count(*) FROM runs {where} AND n_forced > 0", params)[0][0])
+    taken, changed = store.query(f"SELECT count(*) FILTER (n_forced > 0), "
+                                 f"count(*) FILTER (n_forced_changed > 0) FROM runs {where}",
+                                 params)[0]
+    return {"taken": int(taken), "changed": int(changed)}
 
 
 def _difference(mean: float | None, sd: float | None, n: int, gained: int,
@@ -128,5 +131,3 @@ def _mean(store: Store, column: str, where: str, params: list[Any]) -> dict[str,
 def _r(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
-
-__all__ = ["differences", "forced_applied", "mean_interval", "outcome_shares", "summarise"]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from brinkmanship.analysis.counterfactual import ForcingPolicy
 from brinkmanship.analysis.rows import Row, row_of
 from brinkmanship.analysis.study import Study
-from brinkmanship.engine.results import simulate
+from brinkmanship.engine.results import Run, simulate
 from brinkmanship.policies.base import Policy
 from brinkmanship.policies.registry import make_policy
 
@@ -28,19 +28,20 @@ def study_of(fingerprint: str, blob: bytes) -> Study:
     return study
 
 
+def simulate_arm(study: Study, arm: str, seed: int) -> Run:
+    """One run of ``arm`` of the study: the same log on every backend and every call."""
+    prep = study.prepared(arm)
+    # Fresh decision-makers every run: policies may keep state within a run.
+    policies: dict[str, Policy | str] = dict(study.policies)
+    for actor in {f.actor for f in prep.force}:
+        policies[actor] = ForcingPolicy(make_policy(study.policies[actor]), prep.force)
+    return simulate(prep.scenario, policies, seed, prep.interventions)
+
+
 def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:
     """One row per seed, in the order given."""
-    prep = study.prepared(arm)
-    forced_actors = {f.actor for f in prep.force}
-    rows = []
-    for seed in seeds:
-        # Fresh decision-makers every run: policies may keep state within a run.
-        policies: dict[str, Policy | str] = dict(study.policies)
-        for actor in forced_actors:
-            policies[actor] = ForcingPolicy(make_policy(study.policies[actor]), prep.force)
-        run = simulate(prep.scenario, policies, seed, prep.interventions)
-        rows.append(row_of(study.layout, arm, seed, run.events))
-    return rows
+    return [row_of(study.layout, arm, seed, simulate_arm(study, arm, seed).events)
+            for seed in seeds]
 
 
 def run_chunk(fingerprint: str, blob: bytes, arm: str, seeds: list[int]) -> list[Row]:

@@ -90,7 +90,7 @@ class Simulation(k.Kernel):
         sc = self.ix.sc
         self.emit("start", scenario=sc.scenario.id, seed=self.seed)
         for order in sc.standing_orders:
-            if order.active and order.activates_at is not None:
+            if order.activates_at is not None:
                 self.at(self.ix.seconds(order.activates_at), k.ACTIVATE, self.activate, order)
         for m in sc.meetings:
             self.at(self.ix.seconds(m.at), k.MEETING, self.meeting_start, m)

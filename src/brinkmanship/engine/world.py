@@ -82,6 +82,7 @@ class World:
         sc = ix.sc
         w = cls(ix=ix)
         w.postures = {f.id: f.initial for f in sc.forces}
+        # An order with a start time is off until then, whatever 'active' says.
         w.orders = {o.id: o.active and o.activates_at is None for o in sc.standing_orders}
         w.held = {r.id: r.held for r in sc.responses}
         w.rung, w.level = sc.ladder[0].id, sc.ladder[0].level

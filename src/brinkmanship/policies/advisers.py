@@ -1,6 +1,7 @@
 """The governmental-politics lens: advisers, meetings, persuasion, fatigue.
 
-A leader's advisers are the scenario's actors of kind ``adviser`` who serve it. They speak
+A leader's advisers are the scenario's actors with influence who serve it (advisers, and
+envoys who sit in its meetings). They speak
 only at the meetings they attend, which take the time the scenario gives them; at a
 meeting's end each adviser's position is the option best under its own weights, and the
 leader chooses with the influence-weighted mean of its own and the advisers' weights
@@ -34,7 +35,7 @@ class Council:
         self.dm = dm
         side = ix.side_of[leader]
         self.voices = {a.id: Voice(a.id, a.influence, weights_vec(a.weights))
-                       for a in ix.sc.actors if a.kind == "adviser" and a.influence > 0 and
+                       for a in ix.sc.actors if a.influence > 0 and a.id != leader and
                        (a.serves == leader or (a.serves is None and a.side == side))}
         self.meetings = {m.id: m for m in ix.sc.meetings if m.convener == leader}
         self.spans = [(ix.seconds(m.at), ix.seconds(m.at) + int(m.duration_hours * 3600))

@@ -59,6 +59,7 @@ class CrisisModel:
         self.moves = Moves(ix, self.esc, self.cond, self.holder, review, self.picture.relevant,
                            self.picture.lapses)
         self.council = Council(ix, actor, self.dm)
+        self.scheduled = any(dp.actor == actor for dp in scenario.decision_points)
         self._stakes: dict[str, Stakes] = {}
         self._lookaheads: dict[tuple[object, ...], Lookahead] = {}
         self._tables: dict[tuple[object, ...], list[Row]] = {}
@@ -91,6 +92,22 @@ class CrisisModel:
         return self._stakes[holder]
 
     # -- evaluation ----------------------------------------------------------------------
+    def undominated(self, options: tuple[Option, ...]) -> tuple[Option, ...]:
+        """The options less those dominated: the same answer over a slower channel of the
+        same visibility (it says the same thing later)."""
+        best: dict[tuple[object, ...], tuple[float, Option]] = {}
+        out: list[Option] = []
+        for opt in options:
+            if opt.kind not in ("accept", "accept_part", "reject") or opt.channel is None:
+                out.append(opt)
+                continue
+            ch = self.ix.channels[opt.channel]
+            key = (opt.kind, opt.target, opt.issues, ch.visibility)
+            cand = (ch.latency.median_hours, opt)
+            if key not in best or cand < best[key]:
+                best[key] = cand
+        return tuple(out) + tuple(sorted(o for _, o in best.values()))
+
     def evaluate(self, s: Situation, options: tuple[Option, ...], weights: Vec) -> list[Row]:
         """The look-ahead value of each option (and of waiting, last) in ``s``."""
         key = (s, options, weights)

@@ -5,8 +5,9 @@ For each option of the leader, :class:`Lookahead` pictures its step (:mod:`.move
 the other side's choice among its own options, scored with the utilities the leader
 believes it has and made by the same logit rule; at ``depth`` 2 the leader's own answer to
 that follows, and so on. Where the look-ahead stops, each side's value is that of carrying
-on without a deal over its horizon: the risk of war from incidents, responses, deadlines
-and the attack it fears (:mod:`.risk`), else staying unresolved; an offer still on the
+on without a deal until its horizon (counted from the decision, the same span for every
+option): the risk of war from incidents, responses, deadlines and the attack it fears
+(:mod:`.risk`), else staying unresolved; an offer still on the
 table, unless its addressee already passed on it, is then taken with the logit probability
 of its being worth more than that.
 
@@ -36,6 +37,7 @@ from brinkmanship.policies.values import (
     dot,
     mix,
     one_term,
+    scale,
 )
 
 Pair = tuple[Vec, Vec]
@@ -87,17 +89,19 @@ class Lookahead:
         self.players = (me, other)
         self.depth = depth
         self.end_s = ix.seconds(ix.sc.scenario.end)
-        self._nodes: dict[tuple[Situation, int, int], tuple[Pair, Reply | None]] = {}
-        self._leaves: dict[Situation, Pair] = {}
+        self.root_t = 0
+        self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
+        self._leaves: dict[tuple[Situation, int], Pair] = {}
 
     def option(self, s: Situation, opt: Option) -> tuple[Pair, Reply | None]:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply."""
+        self.root_t = s.t
         step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth)
 
     # -- the tree ------------------------------------------------------------------------
     def _node(self, s: Situation, mover: int, depth: int) -> tuple[Pair, Reply | None]:
-        key = (s, mover, depth)
+        key = (s, mover, depth, self.root_t)
         hit = self._nodes.get(key)
         if hit is not None:
             return hit
@@ -108,8 +112,8 @@ class Lookahead:
         probs = logit(player.rationality, [dot(player.weights, v[mover]) for v in values])
         mine, theirs = ZERO, ZERO
         for p, (a, b) in zip(probs, values, strict=True):
-            mine = add(mine, tuple(p * x for x in a))
-            theirs = add(theirs, tuple(p * x for x in b))
+            mine = add(mine, scale(a, p))
+            theirs = add(theirs, scale(b, p))
         best = max(range(len(options)), key=lambda i: probs[i])
         key_text = "wait" if options[best] == WAIT else options[best].key
         out = ((mine, theirs), Reply(key_text, round(probs[best], 3)))
@@ -139,7 +143,7 @@ class Lookahead:
         else:
             v = pl.stakes.war(step.war, self.risk.esc.war_from) if step.war else ZERO
             for p, pair in conts:
-                v = add(v, tuple(p * x for x in pair[k]))
+                v = add(v, scale(pair[k], p))
         v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
         v = self._transit(s, pl, step.hours, v)
         cost = sum(c for who, c in step.costs if who == pl.stakes.holder)
@@ -156,22 +160,24 @@ class Lookahead:
         for due, pmf in risk.lumps:
             if due <= until:
                 q = sum(pmf)
-                out = add(tuple((1.0 - q) * x for x in out),
+                out = add(scale(out, 1.0 - q),
                           pl.stakes.war(pmf, self.risk.esc.war_from))
         per_hour = pl.orders_per_hour(s)
         return add(out, one_term(ORDERS, per_hour * hours)) if per_hour else out
 
     def _leaf(self, s: Situation) -> Pair:
-        hit = self._leaves.get(s)
+        hit = self._leaves.get((s, self.root_t))
         if hit is None:
             base = [self.carry_on(s, pl) for pl in self.players]
-            hit = self._leaves[s] = self._offers_taken(s, base[0], base[1])
+            hit = self._leaves[(s, self.root_t)] = self._offers_taken(s, base[0], base[1])
         return hit
 
     def carry_on(self, s: Situation, pl: Player) -> Vec:
-        """A player's value of carrying on without a deal over its horizon (closed form)."""
+        """A player's value of carrying on without a deal until its horizon, reckoned from
+        the decision being weighed, so that every option is judged over the same span."""
         unres = pl.stakes.unresolved
-        hours = min(pl.horizon_hours, (self.end_s - s.t) / 3600)
+        until = min(self.root_t + pl.horizon_hours * 3600, self.end_s)
+        hours = (until - s.t) / 3600
         if hours <= 0.0:
             return unres
         risk: Risk = self.risk.risk(pl.actor, s)
@@ -182,7 +188,7 @@ class Lookahead:
         for due, pmf in risk.lumps:
             if due <= until:
                 q = sum(pmf)
-                v = add(tuple((1.0 - q) * x for x in v),
+                v = add(scale(v, 1.0 - q),
                         pl.stakes.war(pmf, self.risk.esc.war_from))
         per_hour = pl.orders_per_hour(s)
         if per_hour:

@@ -49,10 +49,12 @@ class LensesPolicy:
             return Decision(trace={"model": self.name, "chosen": "wait",
                                    "why": f"awaiting the settlement its acceptance of "
                                           f"{self.accepted} makes"})
+        if not obs.options:
+            return Decision()  # nothing to weigh; the engine asks again when news comes
         model = self.model
         t = model.ix.seconds(obs.now)
         meeting = obs.meeting if obs.reason == "meeting" else None
-        options = obs.options
+        options = model.undominated(obs.options)
         if meeting is None and model.council.in_meeting(t):
             options = tuple(o for o in options if o.kind == "hold")
         situation = model.picture.situation(obs)
@@ -72,8 +74,9 @@ class LensesPolicy:
         return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
 
     def _wake(self, obs: Observation) -> Any:
-        """Ask to be woken ``review_hours`` on, unless an earlier wake-up is still to come."""
-        if self.next_wake is not None and self.next_wake > obs.now:
+        """Ask to be woken ``review_hours`` on, unless the scenario gives the actor decision
+        points of its own or an earlier wake-up is still to come."""
+        if self.model.scheduled or (self.next_wake is not None and self.next_wake > obs.now):
             return None
         self.next_wake = obs.now + timedelta(hours=self.model.dm.review_hours)
         return self.next_wake

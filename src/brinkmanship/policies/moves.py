@@ -77,12 +77,24 @@ class Moves:
     def answers(self, s: Situation, offer: Pending) -> list[Option]:
         out: list[Option] = []
         issues = sorted(i for i, _ in offer.terms)
-        for ch in self.ix.channels_between(offer.recipient, offer.sender):
-            if self.is_open(ch, s):
-                out.append(Option("accept", offer.id, ch))
-                out.extend(Option("accept_part", offer.id, ch, part)
-                           for k in range(1, len(issues)) for part in combinations(issues, k))
+        for ch in self.answer_channels(offer.recipient, offer.sender, s):
+            out.append(Option("accept", offer.id, ch))
+            out.extend(Option("accept_part", offer.id, ch, part)
+                       for k in range(1, len(issues)) for part in combinations(issues, k))
         return out
+
+    def answer_channels(self, reader: str, offerer: str, s: Situation) -> list[str]:
+        """The open channels worth answering over: the fastest public one and the fastest
+        private one (a slower channel of the same visibility carries the same answer later,
+        so it is dominated)."""
+        best: dict[str, tuple[float, str]] = {}
+        for ch in self.ix.channels_between(reader, offerer):
+            if self.is_open(ch, s):
+                c = self.ix.channels[ch]
+                cand = (c.latency.median_hours, ch)
+                if c.visibility not in best or cand < best[c.visibility]:
+                    best[c.visibility] = cand
+        return sorted(ch for _, ch in best.values())
 
     def is_open(self, channel: str, s: Situation) -> bool:
         opens = self.opens[channel]
@@ -100,9 +112,8 @@ class Moves:
                            not (opt.kind in ("accept", "accept_part") and opt.target == o.id))
         if not passed or not step.branches:
             return step
-        branches = tuple((p, replace(b, declined=b.declined | passed) if not
-                          passed <= b.declined else b) for p, b in step.branches)
-        return replace(step, branches=branches)
+        return replace(step, branches=tuple((p, _passed_on(b, passed))
+                                            for p, b in step.branches))
 
     def _step(self, s: Situation, actor: str, opt: Option) -> Step:
         if opt == WAIT:
@@ -117,7 +128,7 @@ class Moves:
             return self._act(s, self.ix.actions[opt.target])
         if kind in ("hold", "release"):
             held = s.held | {opt.target} if kind == "hold" else s.held - {opt.target}
-            return Step(0.0, branches=((1.0, replace(s, held=held)),))
+            return Step(0.0, branches=((1.0, s.but(held=held)),))
         return self._order(s, opt)
 
     def _send(self, s: Situation, msg: schema.Message) -> Step:
@@ -138,7 +149,7 @@ class Moves:
                                                  msg.private_terms.items())}))
         if msg.kind == "offer" and public and msg.terms:
             proposals = self._propose(proposals, msg.sender, msg.terms)
-        after = replace(after, flags=frozenset(flags), offers=offers, assured=assured,
+        after = after.but(flags=frozenset(flags), offers=offers, assured=assured,
                         proposals=proposals)
         after = self._perceive(after, msg.sender, msg.signals, ch.authority, msg.recipient,
                                public)
@@ -156,7 +167,7 @@ class Moves:
                                                  offer.sender))
         terms = dict(offer.terms)
         if opt.kind == "reject":
-            return Step(0.0, branches=((1.0, replace(s, offers=rest)),))
+            return Step(0.0, branches=((1.0, s.but(offers=rest)),))
         if opt.kind == "accept":
             after = self.elapse(s, hours)
             costs: tuple[tuple[str, float], ...] = ()
@@ -166,7 +177,7 @@ class Moves:
         part = {i: terms[i] for i in opt.issues}
         counter = Pending(f"part:{offer.id}", actor, offer.sender, _pairs(part), (),
                           public_answer)
-        after = replace(self.elapse(s, hours), offers=(*rest, counter))
+        after = self.elapse(s, hours).but(offers=(*rest, counter))
         costs = ()
         if public_answer:
             after, costs = self._reactions(after, part)
@@ -193,7 +204,7 @@ class Moves:
         level = after.level
         if eff.rung is not None and not self.ix.rungs[eff.rung].war:
             level = max(level, self.ix.rungs[eff.rung].level)
-        after = replace(self.apply(after, eff, flags), level=level)
+        after = self.apply(after, eff, flags).but(level=level)
         if action.public:
             after = self._perceive(after, action.actor, eff.signals, "official", None, True)
         p_war = sum(pmf)
@@ -206,7 +217,7 @@ class Moves:
         hours = order.change_delay.median_hours
         after = self.elapse(s, hours)
         on = opt.kind == "order_on"
-        changed = replace(after, orders=tuple((o, on if o == order.id else v)
+        changed = after.but(orders=tuple((o, on if o == order.id else v)
                                               for o, v in after.orders))
         c = order.compliance
         branches = ((c, changed), (1.0 - c, after)) if c < 1.0 else ((1.0, changed),)
@@ -222,7 +233,7 @@ class Moves:
         flags = s.flags
         if any(self.lapses.get(f, t) < t for f in flags):
             flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
-        return replace(s, t=t, due=due, flags=flags)
+        return s.but(t=t, due=due, flags=flags)
 
     def apply(self, s: Situation, eff: schema.Effects, flags: set[str]) -> Situation:
         flags |= set(eff.set_flags) & self.relevant
@@ -233,7 +244,7 @@ class Moves:
         orders = s.orders
         if eff.orders:
             orders = tuple((o, eff.orders.get(o, v)) for o, v in s.orders)
-        return replace(s, flags=frozenset(flags), postures=postures, orders=orders)
+        return s.but(flags=frozenset(flags), postures=postures, orders=orders)
 
     def _propose(self, proposals: tuple[tuple[str, str, str], ...], sender: str,
                  terms: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
@@ -273,7 +284,13 @@ class Moves:
                     costs[key] = costs.get(key, 0.0) + cost
                 s = self.apply(s, rea.effects, flags)
                 flags = set(s.flags)
-        return replace(s, flags=frozenset(flags)), tuple(sorted(costs.items()))
+        return s.but(flags=frozenset(flags)), tuple(sorted(costs.items()))
+
+
+def _passed_on(s: Situation, passed: frozenset[str]) -> Situation:
+    """``s`` with ``passed`` marked as passed on, keeping only offers still on the table."""
+    declined = (s.declined | passed) & {o.id for o in s.offers}
+    return s if declined == s.declined else s.but(declined=frozenset(declined))
 
 
 def _pairs(terms: dict[str, str]) -> Pairs:

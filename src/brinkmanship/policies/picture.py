@@ -19,6 +19,13 @@ CLOCK_STEP_S = 1800
 """The leader reckons time in half-hours: situations a few minutes apart are the same to it
 (which lets the Monte Carlo reuse a look-ahead across runs)."""
 
+BELIEF_STEP = 0.05
+"""...and beliefs to the nearest twentieth, for the same reason."""
+
+
+def _q(p: float) -> float:
+    return round(round(p / BELIEF_STEP) * BELIEF_STEP, 4)
+
 
 class Picture:
     """Builds the situations of one actor's decisions."""
@@ -109,8 +116,8 @@ class Picture:
         return tuple(sorted((who, i, o) for (who, i), o in out.items()))
 
     def _minds(self, obs: Observation) -> tuple[Mind, ...]:
-        minds = [Mind(self.actor, about, round(b["resolve"], 2), round(b["control"], 2),
-                      round(b["imminence"], 2)) for about, b in sorted(obs.beliefs.items())]
+        minds = [Mind(self.actor, about, _q(b["resolve"]), _q(b["control"]),
+                      _q(b["imminence"])) for about, b in sorted(obs.beliefs.items())]
         for other in self.counterparts:
             prior = self.priors.get((other, self.side))
             if prior is not None:
@@ -136,7 +143,7 @@ class Picture:
         for signals, weight in shifts:
             for var, shift in sorted(signals.items()):
                 vals[var] = shifted(vals[var], shift, weight, bias, 0.0, var)
-        return Mind(other, self.side, *(round(vals[v], 2) for v in
+        return Mind(other, self.side, *(_q(vals[v]) for v in
                                         ("resolve", "control", "imminence")))
 
 

@@ -5,8 +5,8 @@ ladder it reaches: its own rung, then the chain links that follow it at the prob
 the leader believes, then the pre-delegated responses it triggers, which fire unless held
 and fire anyway when a hold fails. Incidents arise at their hazard rates under the standing
 orders and postures in force; the other side's unauthorised ones more often as the leader
-doubts its control; the other side attacks at a rate set by the leader's belief in its
-imminence. Responses already triggered and deadlines the leader knows are lumps of risk.
+doubts its control; the other side attacks (its least violent war-starting action) at a
+rate set by the leader's belief in its imminence. Responses already triggered and deadlines the leader knows are lumps of risk.
 
 Distributions are cumulative vectors over the ladder, ``F[r] = P(highest rung <= r)``;
 independent branches multiply, which keeps every computation a few dozen flops.
@@ -124,35 +124,61 @@ class RiskModel:
         self.prior_control = prior_control
         self.attack = {side: self._attack_action(side) for side in ix.sides}
         self._memo: dict[tuple[object, ...], Risk] = {}
+        self._by_situation: dict[tuple[str, Situation], Risk] = {}
+        self._incident_memo: dict[tuple[object, ...], tuple[tuple[str, bool, float, Pmf], ...]] \
+            = {}
 
     def _attack_action(self, side: str) -> str | None:
-        """The side's most violent military action: what its leaders' enemies fear."""
-        mine = [a for a in self.ix.sc.actions
-                if a.kind == "military" and self.ix.side_of.get(a.actor) == side]
-        if not mine:
-            return None
-        return max(mine, key=lambda a: self.esc.rung_index.get(a.effects.rung or "", -1)).id
+        """What the side's enemies fear when they believe its attack imminent: the least
+        violent of its military actions that starts a war by itself, whatever it requires
+        now (None if it has none)."""
+        war_from = self.esc.war_from
+        starts = [(self.esc.rung_index[a.effects.rung], a.id) for a in self.ix.sc.actions
+                  if a.kind == "military" and self.ix.side_of.get(a.actor) == side and
+                  a.effects.rung is not None and self.esc.rung_index[a.effects.rung] >= war_from]
+        return min(starts)[1] if starts else None
 
     def risk(self, actor: str, s: Situation) -> Risk:
-        key = (actor, s.postures, s.orders, s.held, s.flags, s.level, s.due, s.minds)
+        """The war risk ``actor`` sees in ``s`` (memoised by situation, then by its hazard
+        parts, which many situations share)."""
+        hit = self._by_situation.get((actor, s))
+        if hit is not None:
+            return hit
+        key = (actor, s.hazard_key())
         hit = self._memo.get(key)
         if hit is None:
             if len(self._memo) > 200_000:
                 self._memo.clear()
             hit = self._memo[key] = self._risk(actor, s)
+        if len(self._by_situation) > 200_000:
+            self._by_situation.clear()
+        self._by_situation[(actor, s)] = hit
+        return hit
+
+    def _incidents(self, s: Situation) -> tuple[tuple[str, bool, float, Pmf], ...]:
+        """(side, unauthorised, rate, war rungs) of each incident that may happen in ``s``."""
+        key = (s.postures, s.orders, s.held, s.flags, s.level)
+        hit = self._incident_memo.get(key)
+        if hit is None:
+            out = []
+            for inc in self.ix.sc.incidents:
+                rate = self.incident_rate(inc, s)
+                pmf = self.esc.war_pmf(self.esc.of_incident(inc.id, s.held)) if rate else ()
+                if rate > 0.0 and sum(pmf) > 0.0:
+                    out.append((self.ix.forces[inc.force].side, not inc.authorised, rate, pmf))
+            if len(self._incident_memo) > 100_000:
+                self._incident_memo.clear()
+            hit = self._incident_memo[key] = tuple(out)
         return hit
 
     def _risk(self, actor: str, s: Situation) -> Risk:
         side = self.ix.side_of[actor]
         total = [0.0] * (self.esc.n - self.esc.war_from)
-        for inc in self.ix.sc.incidents:
-            rate = self.incident_rate(inc, s)
-            if rate > 0.0 and not inc.authorised and self.ix.forces[inc.force].side != side:
-                rate *= self._control_factor(actor, self.ix.forces[inc.force].side, s)
-            if rate > 0.0:
-                pmf = self.esc.war_pmf(self.esc.of_incident(inc.id, s.held))
-                for j, p in enumerate(pmf):
-                    total[j] += rate * p
+        for force_side, rogue, rate, pmf in self._incidents(s):
+            if rogue and force_side != side:
+                rate *= self._control_factor(actor, force_side, s)
+            for j, p in enumerate(pmf):
+                total[j] += rate * p
         for m in s.minds:
             if m.actor == actor and m.about != side and self.attack.get(m.about):
                 rate = -math.log(max(1.0 - m.imminence, 1e-6)) / self.horizon(actor)

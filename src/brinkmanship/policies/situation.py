@@ -9,7 +9,7 @@ leaders that matter, its own as observed and the others' as it imagines them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.conditions import holds
@@ -61,13 +61,38 @@ class Situation:
     proposals: tuple[tuple[str, str, str], ...]
     minds: tuple[Mind, ...]
     declined: frozenset[str] = frozenset()
+    _hash: int = field(default=0, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Situations key every memo of the look-ahead: hash them once.
+        object.__setattr__(self, "_hash", hash((
+            self.t, self.level, self.flags, self.postures, self.orders, self.held, self.due,
+            self.offers, self.assured, self.proposals, self.minds, self.declined)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def hazard_key(self) -> tuple[object, ...]:
+        """The parts of the situation the risk of war depends on."""
+        return (self.postures, self.orders, self.held, self.flags, self.level, self.due,
+                self.minds)
+
+    def but(self, **changes: object) -> Situation:
+        """A copy with some fields changed (``dataclasses.replace``, without its overhead)."""
+        get = changes.get
+        return Situation(
+            get("t", self.t), get("level", self.level), get("flags", self.flags),  # type: ignore[arg-type]
+            get("postures", self.postures), get("orders", self.orders),  # type: ignore[arg-type]
+            get("held", self.held), get("due", self.due), get("offers", self.offers),  # type: ignore[arg-type]
+            get("assured", self.assured), get("proposals", self.proposals),  # type: ignore[arg-type]
+            get("minds", self.minds), get("declined", self.declined))  # type: ignore[arg-type]
 
     def mind(self, actor: str, about: str) -> Mind | None:
         return next((m for m in self.minds if m.actor == actor and m.about == about), None)
 
     def with_mind(self, mind: Mind) -> Situation:
         rest = tuple(m for m in self.minds if (m.actor, m.about) != (mind.actor, mind.about))
-        return replace(self, minds=tuple(sorted((*rest, mind), key=_mind_key)))
+        return self.but(minds=tuple(sorted((*rest, mind), key=_mind_key)))
 
     def order_on(self, order: str) -> bool:
         return next((on for o, on in self.orders if o == order), False)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import add as _add
+from operator import mul
 
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.negotiation import walked_back
@@ -28,7 +30,7 @@ def weights_vec(weights: dict[str, float]) -> Vec:
 
 
 def dot(w: Vec, v: Vec) -> float:
-    return sum(a * b for a, b in zip(w, v, strict=True))
+    return sum(map(mul, w, v))
 
 
 def mix(a: Vec, b: Vec, p: float) -> Vec:
@@ -38,11 +40,15 @@ def mix(a: Vec, b: Vec, p: float) -> Vec:
     if p >= 1.0:
         return b
     q = 1.0 - p
-    return tuple(q * x + p * y for x, y in zip(a, b, strict=True))
+    return tuple([q * x + p * y for x, y in zip(a, b)])
 
 
 def add(a: Vec, b: Vec) -> Vec:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
+    return tuple(map(_add, a, b))
+
+
+def scale(v: Vec, k: float) -> Vec:
+    return tuple([k * x for x in v])
 
 
 def one_term(index: int, value: float) -> Vec:

@@ -308,7 +308,8 @@ class StandingOrder(Sourced):
     name: str = Field(description="What the order says, as the story tells it.")
     holder: Id = Field(description="The command actor that acts on it.")
     issued_by: Id = Field(description="The actor who issued it.")
-    active: bool = Field(True, description="Whether it is in force at the start.")
+    active: bool = Field(True, description="Whether it is in force at the start "
+                         "(an order with 'activates_at' is off until then).")
     activates_at: Instant | None = Field(None, description="When it comes into force, if later.")
     change_delay: Latency = Field(
         default_factory=lambda: Latency(median_hours=1.0, assumption="default"),

@@ -1,0 +1,482 @@
+"""Figures of a study: outcomes, escalation over time, one run's timeline, comparisons.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplot``, so
+nothing here touches the global backend of a notebook; :func:`save_png` writes one with
+the Agg renderer. Time axes are labelled in the scenario's clocks: the first clock below
+the axis, the second above it, further ones as extra lines below.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch
+
+from brinkmanship.analysis.profiles import Profile
+from brinkmanship.analysis.summary import OUTCOMES
+from brinkmanship.analysis.timeline import Timeline
+from brinkmanship.engine.simulate import index_of
+from brinkmanship.scenario.schema import Scenario
+from brinkmanship.scenario.timeparse import zone
+
+COLOURS = {"settlement": "#3a7d44", "war": "#b3261e", "unresolved": "#8a8a8a"}
+SIDE_TINTS = ["#eef3fb", "#fbefee", "#f1f6ee", "#f6f1fa", "#fbf6e9"]
+CHANNEL_COLOURS = ["#1f5fa8", "#d17b0f", "#6a3d9a", "#2a9d8f", "#c2185b", "#5d4037",
+                   "#607d8b", "#7cb342"]
+HATCHES = ["", "///", "...", "xxx", "\\\\", "+++", "ooo", "---"]
+STEPS_H = (1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
+DPI = 150
+KEY_CHARS = 80
+
+
+def save_png(fig: Figure, path: Path | None = None) -> bytes:
+    """Render ``fig`` as PNG; write it to ``path`` too when given. Returns the bytes."""
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+    data = buf.getvalue()
+    if path is not None:
+        path.write_bytes(data)
+    return data
+
+
+# -- clocks -----------------------------------------------------------------------------
+def clock_ticks(sc: Scenario, lo_h: float, hi_h: float) -> tuple[list[float], str]:
+    """Tick positions (hours) at round hours of the first clock, and their label format."""
+    start = sc.scenario.start
+    span = max(hi_h - lo_h, 1e-6)
+    step = next((s for s in STEPS_H if span / s <= 8), STEPS_H[-1])
+    t = (start + timedelta(hours=lo_h)).astimezone(zone(sc.scenario.clocks[0].zone))
+    t = t.replace(minute=0, second=0, microsecond=0)
+    t = t.replace(hour=0) if step >= 24 else t.replace(hour=t.hour - t.hour % step)
+    ticks = []
+    while (h := (t - start).total_seconds() / 3600) <= hi_h + 1e-9:
+        if h >= lo_h - 1e-9:
+            ticks.append(h)
+        t += timedelta(hours=step)
+    return ticks, ("%a %d %b" if step >= 24 else "%a %d %b\n%H:%M")
+
+
+def clock_labels(sc: Scenario, clock: int, ticks: Sequence[float], fmt: str) -> list[str]:
+    """The ticks read on clock number ``clock`` of the scenario."""
+    z = zone(sc.scenario.clocks[clock].zone)
+    return [(sc.scenario.start + timedelta(hours=h)).astimezone(z).strftime(fmt) for h in ticks]
+
+
+def clock_axis(below: Axes, sc: Scenario, lo_h: float, hi_h: float,
+               above: Axes | None = None) -> None:
+    """Label ``below``'s x axis on the first clock (and any third or later one), and the top
+    of ``above`` (default: the same axes) on the second clock."""
+    clocks = sc.scenario.clocks
+    ticks, fmt = clock_ticks(sc, lo_h, hi_h)
+    shown = [0, *range(2, len(clocks))]
+    lines = [clock_labels(sc, i, ticks, fmt if i == 0 else "%H:%M") for i in shown]
+    below.set_xticks(ticks, ["\n".join(parts) for parts in zip(*lines, strict=True)],
+                     fontsize=8)
+    below.set_xlim(lo_h, hi_h)
+    names = [f"{clocks[i].label} time ({_abbrevs(sc, clocks[i].zone, lo_h, hi_h)})"
+             for i in shown]
+    below.set_xlabel(" / ".join(names), fontsize=9)
+    if len(clocks) > 1:
+        sec = (above or below).secondary_xaxis("top")
+        sec.set_xticks(ticks, clock_labels(sc, 1, ticks, fmt), fontsize=8)
+        sec.set_xlabel(f"{clocks[1].label} time ({_abbrevs(sc, clocks[1].zone, lo_h, hi_h)})",
+                       fontsize=9)
+
+
+def _abbrevs(sc: Scenario, zone_name: str, lo_h: float, hi_h: float) -> str:
+    z = zone(zone_name)
+    names: list[str] = []
+    for h in np.linspace(lo_h, hi_h, 25):
+        name = (sc.scenario.start + timedelta(hours=float(h))).astimezone(z).strftime("%Z")
+        if name not in names:
+            names.append(name)
+    return " → ".join(names)
+
+
+# -- outcomes ---------------------------------------------------------------------------
+def outcome_figure(sc: Scenario, summaries: Sequence[dict[str, Any]]) -> Figure:
+    """Outcome shares with 95 % intervals; how wars began; the terms of settlements. With
+    several arms, each arm is a hatch pattern, the same in every panel."""
+    fig = Figure(figsize=(14, 5.0 + 0.18 * len(summaries)), layout="constrained")
+    axes = fig.subplots(1, 3, width_ratios=[1.0, 1.05, 1.25])
+    ix = index_of(sc)
+    names = [s["arm"] for s in summaries]
+    _outcome_bars(axes[0], summaries)
+    origins = [{_origin_label(ix, k): v for k, v in s["war"]["by_origin"].items()}
+               for s in summaries]
+    _grouped_hbars(axes[1], origins, names, COLOURS["war"], "How wars began (runs)",
+                   "no war in these runs")
+    terms = [{_settlement_label(ix, t["public"], t["private"]): t["runs"]
+              for t in s["settlement"]["by_terms"]} for s in summaries]
+    _grouped_hbars(axes[2], terms, names, COLOURS["settlement"], "Terms of settlements (runs)",
+                   "no settlement in these runs")
+    if len(summaries) > 1:
+        handles = [Patch(facecolor="white", edgecolor="black", hatch=HATCHES[i % len(HATCHES)],
+                         label=_wrap(n, 70)) for i, n in enumerate(names)]
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(2, len(names)),
+                   fontsize=8, frameon=False, title="arms", title_fontsize=8)
+    runs = summaries[0]["runs"]
+    fig.suptitle(f"{sc.scenario.title}: outcomes of {runs} runs"
+                 + (" per arm" if len(summaries) > 1 else ""), fontsize=12)
+    return fig
+
+
+def _outcome_bars(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
+    width = 0.8 / len(summaries)
+    x = np.arange(len(OUTCOMES))
+    many = len(summaries) > 2
+    for i, s in enumerate(summaries):
+        shares = np.array([s["outcomes"][k]["share"] for k in OUTCOMES])
+        lo = np.array([s["outcomes"][k]["ci95"][0] for k in OUTCOMES])
+        hi = np.array([s["outcomes"][k]["ci95"][1] for k in OUTCOMES])
+        pos = x - 0.4 + width * (i + 0.5)
+        bars = ax.bar(pos, 100 * shares, width * 0.92, color=[COLOURS[k] for k in OUTCOMES],
+                      alpha=0.85, edgecolor="black", linewidth=0.4,
+                      hatch=HATCHES[i % len(HATCHES)])
+        ax.errorbar(pos, 100 * shares, yerr=[100 * (shares - lo), 100 * (hi - shares)],
+                    fmt="none", ecolor="black", elinewidth=1, capsize=2 if many else 3)
+        for j, (bar, k) in enumerate(zip(bars, OUTCOMES, strict=True)):
+            count = s["outcomes"][k]["count"]
+            text = f"{100 * shares[j]:.1f}%" if many else f"{100 * shares[j]:.1f}%\n({count})"
+            ax.annotate(text, (bar.get_x() + bar.get_width() / 2, 100 * hi[j]),
+                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=6.5 if many else 8, rotation=90 if many else 0)
+    ax.set_xticks(x, OUTCOMES)
+    ax.set_ylabel("share of runs (%), with 95% Wilson interval")
+    ax.set_ylim(0, 125 if many else 115)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_title("Outcomes", fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _grouped_hbars(ax: Axes, per_arm: list[dict[str, int]], names: list[str], colour: str,
+                   title: str, empty: str) -> None:
+    """Horizontal bars of counts by category, one bar per arm within each category."""
+    ax.set_title(title, fontsize=10)
+    totals: dict[str, int] = {}
+    for counts in per_arm:
+        for k, v in counts.items():
+            totals[k] = totals.get(k, 0) + v
+    cats = sorted(totals, key=lambda k: -totals[k])[:7]
+    if not cats:
+        ax.text(0.5, 0.5, empty, ha="center", va="center", transform=ax.transAxes,
+                color="#555555")
+        ax.set_axis_off()
+        return
+    height = 0.8 / len(per_arm)
+    top = 0.0
+    for i, counts in enumerate(per_arm):
+        ys = [len(cats) - 1 - c + 0.4 - height * (i + 0.5) for c in range(len(cats))]
+        values = [counts.get(k, 0) for k in cats]
+        bars = ax.barh(ys, values, height * 0.92, color=colour, alpha=0.8,
+                       hatch=HATCHES[i % len(HATCHES)], edgecolor="white", linewidth=0.3)
+        for bar, v in zip(bars, values, strict=True):
+            if v:
+                ax.annotate(str(v), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                            xytext=(3, 0), textcoords="offset points", va="center",
+                            fontsize=7)
+        top = max(top, *values)
+    ax.set_yticks(range(len(cats)), [_wrap(k, 44) for k in cats][::-1], fontsize=7.5)
+    ax.set_xlabel("runs")
+    ax.set_xlim(0, top * 1.2 + 1)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def _origin_label(ix: Any, origin: str) -> str:
+    kind, _, ident = origin.partition(":")
+    table = {"incident": ix.incidents, "action": ix.actions, "response": ix.responses,
+             "deadline": {d.id: d for d in ix.sc.deadlines}, "message": ix.messages,
+             "decision": ix.actors}.get(kind, {})
+    item = table.get(ident)
+    return f"{kind}: {item.name}" if item is not None else origin
+
+
+def _settlement_label(ix: Any, public: dict[str, str], private: dict[str, str]) -> str:
+    """Terms by issue and option id: the scenario's full names are too long for a label."""
+    def spell(terms: dict[str, str]) -> str:
+        return ", ".join(f"{i}={o}" for i, o in sorted(terms.items()))
+
+    text = f"public: {spell(public)}" if public else "no public terms"
+    return text + (f"; private: {spell(private)}" if private else "")
+
+
+def _wrap(text: str, width: int) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    if len(lines) > 4:
+        lines = [*lines[:3], lines[3][: width - 1] + "…"]
+    return "\n".join(lines)
+
+
+# -- escalation over time ---------------------------------------------------------------
+def escalation_figure(sc: Scenario, profile: Profile, arm: str) -> Figure:
+    """A fan chart of the ladder level across runs; the share of runs at or above each rung;
+    and the share of runs settled or at war by each moment."""
+    fig = Figure(figsize=(12, 9), layout="constrained")
+    fan, exceed, ended = fig.subplots(3, 1, sharex=True, height_ratios=[2.2, 1.3, 1])
+    h = profile.hours
+    rungs = sorted(sc.ladder, key=lambda r: r.level)
+    _fan(fan, sc, profile, rungs, arm)
+    shades = ["#fdae61", "#f46d43", "#d73027", "#a50026", "#67001f", "#3b0010"]
+    for i, rung in enumerate(rungs[1:]):
+        share = 100 * profile.at_least(rung.level)
+        exceed.step(h, share, where="post", color=shades[min(i, len(shades) - 1)],
+                    linewidth=1.5, linestyle="-" if rung.war else "--",
+                    label=_wrap(rung.name, 40) + (" (war)" if rung.war else ""))
+    exceed.set_ylabel("% of runs at or\nabove the rung")
+    exceed.set_ylim(0, max(5.0, float(100 * profile.at_least(rungs[1].level).max()) * 1.1)
+                    if len(rungs) > 1 else 100)
+    exceed.grid(alpha=0.25)
+    exceed.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False)
+    n = max(profile.runs, 1)
+    ended.fill_between(h, 0, 100 * profile.at_war / n, step="post", color=COLOURS["war"],
+                       alpha=0.75, label="at war")
+    ended.fill_between(h, 100 * profile.at_war / n,
+                       100 * (profile.at_war + profile.settled) / n, step="post",
+                       color=COLOURS["settlement"], alpha=0.6, label="settled")
+    ended.set_ylim(0, 100)
+    ended.set_ylabel("% of runs ended")
+    ended.grid(alpha=0.25)
+    ended.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
+    clock_axis(ended, sc, float(h[0]), float(h[-1]), above=fan)
+    return fig
+
+
+def _fan(ax: Axes, sc: Scenario, profile: Profile, rungs: list[Any], arm: str) -> None:
+    h = profile.hours
+    for lo, hi, alpha, label in ((0.05, 0.95, 0.18, "5–95%"), (0.25, 0.75, 0.35, "25–75%")):
+        ax.fill_between(h, profile.quantile(lo), profile.quantile(hi), step="post",
+                        color="#d9480f", alpha=alpha, linewidth=0, label=f"{label} of runs")
+    ax.step(h, profile.quantile(0.5), where="post", color="#7f2704", linewidth=1.8,
+            label="median")
+    ax.plot(h, profile.mean(), color="black", linewidth=1.2, linestyle="--",
+            label="mean level")
+    war_levels = [r.level for r in rungs if r.war]
+    if war_levels:
+        ax.axhspan(min(war_levels) - 0.5, rungs[-1].level + 0.5, color=COLOURS["war"],
+                   alpha=0.06, linewidth=0)
+        ax.text(h[-1], min(war_levels) - 0.45, "war ", ha="right", va="bottom",
+                color=COLOURS["war"], fontsize=8)
+    ax.set_yticks([r.level for r in rungs], [_wrap(r.name, 30) for r in rungs], fontsize=7.5)
+    ax.set_ylim(rungs[0].level - 0.3, rungs[-1].level + 0.3)
+    ax.set_ylabel("escalation ladder")
+    ax.grid(alpha=0.25)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
+    ax.set_title(f"Escalation over time — {sc.scenario.title} ({arm}, {profile.runs} runs)",
+                 fontsize=11)
+    ax.tick_params(labelbottom=False)
+
+
+# -- one run ----------------------------------------------------------------------------
+def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
+    """Swim lanes: one per actor, grouped by side; messages as numbered arrows from sending
+    to arrival, listed with their times in a key below."""
+    lanes = tl.lanes
+    y = {a: len(lanes) - 1 - i for i, a in enumerate(lanes)}
+    messages = sorted(tl.messages, key=lambda m: (m.sent, m.id))
+    key_rows = -(-len(messages) // 2)
+    fig = Figure(figsize=(14, 2.4 + 0.6 * len(lanes) + 0.2 * key_rows), layout="constrained")
+    ax, key = fig.subplots(2, 1, height_ratios=[1.6 + 0.6 * len(lanes),
+                                                0.35 + 0.2 * key_rows])
+    hi = max(tl.end, 1.0)
+    _side_bands(ax, tl, y, hi)
+    for actor, began, ended, _name in tl.meetings:
+        if actor in y:
+            ax.fill_between([began, ended], y[actor] - 0.28, y[actor] + 0.28, color="#bdbdbd",
+                            alpha=0.6, linewidth=0)
+    ix = index_of(sc)
+    channels = sorted({m.channel for m in messages})
+    colour = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(channels)}
+    for n, m in enumerate(messages, 1):
+        _message_arrow(ax, m, y, colour[m.channel], hi, n)
+    _marks(ax, tl, y, hi)
+    for at, name, _level, war in tl.rungs:
+        tint = COLOURS["war"] if war else "#b36200"
+        ax.axvline(at, color=tint, linewidth=0.9, linestyle="-" if war else ":", zorder=1)
+        ax.text(at, len(lanes) - 0.35, f" {name}", fontsize=7, va="bottom",
+                ha="left" if at < 0.8 * hi else "right", color=tint)
+    end_colour = COLOURS.get(tl.outcome, "#555555")
+    ax.axvline(tl.outcome_at, color=end_colour, linewidth=2.2, alpha=0.8, zorder=1)
+    ax.text(tl.outcome_at, -0.9, f"{tl.outcome} ", ha="right", va="bottom", fontsize=9,
+            color=end_colour, fontweight="bold")
+    ax.set_yticks(list(y.values()), [_wrap(_short(tl.names[a]), 22) for a in y], fontsize=8)
+    ax.set_ylim(-1.0, len(lanes) + 0.1)
+    clock_axis(ax, sc, 0.0, hi)
+    ax.set_xlim(-0.015 * hi, 1.015 * hi)  # room for marks at the very start and end
+    ax.grid(axis="x", alpha=0.2)
+    handles = [Line2D([], [], color=colour[c], linewidth=1.6,
+                      label=_wrap(f"{ix.channels[c].name} ({ix.channels[c].visibility})", 42))
+               for c in channels]
+    handles += [Line2D([], [], color="#555555", linestyle=(0, (2, 2)),
+                       label="not delivered before the end"),
+                Line2D([], [], marker="*", color=COLOURS["war"], linestyle="none",
+                       markersize=10, label="incident"),
+                Line2D([], [], marker="s", color="#333333", linestyle="none",
+                       label="action takes effect"),
+                Line2D([], [], marker="D", color="#b3261e", linestyle="none",
+                       label="response fires"),
+                Line2D([], [], marker="v", color="#555555", linestyle="none",
+                       label="order / hold"),
+                Patch(facecolor="#bdbdbd", label="meeting")]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5,
+              frameon=False)
+    ax.set_title(title, fontsize=11)
+    _message_key(key, sc, tl, messages, colour)
+    return fig
+
+
+def _marks(ax: Axes, tl: Timeline, y: dict[str, int], hi: float) -> None:
+    marker = {"incident": ("*", 190, COLOURS["war"]), "action": ("s", 55, "#333333"),
+              "response": ("D", 60, "#b3261e"), "order": ("v", 50, "#555555")}
+    for mk in tl.marks:
+        if mk.actor not in y:
+            continue
+        shape, size, col = marker[mk.kind]
+        if mk.kind == "action" and mk.severe:
+            col = COLOURS["war"]
+        ax.scatter([mk.at], [y[mk.actor]], marker=shape, s=size, color=col, zorder=5,
+                   edgecolor="white", linewidth=0.6)
+        # Labels near the edges lean inwards so they stay inside the plot.
+        ha = "left" if mk.at < 0.08 * hi else "right" if mk.at > 0.92 * hi else "center"
+        ax.annotate(_wrap(mk.label, 26), (mk.at, y[mk.actor]), xytext=(0, -9),
+                    textcoords="offset points", ha=ha, va="top", fontsize=6.5, color=col,
+                    zorder=6)
+
+
+def _message_key(ax: Axes, sc: Scenario, tl: Timeline, messages: list[Any],
+                 colour: dict[str, str]) -> None:
+    """The numbered list of messages: when sent and arrived (first clock), who to whom."""
+    ax.set_axis_off()
+    if not messages:
+        ax.text(0, 0.5, "No messages in this run.", fontsize=8, transform=ax.transAxes)
+        return
+    z = zone(sc.scenario.clocks[0].zone)
+
+    def at(h: float) -> str:
+        return (sc.scenario.start + timedelta(hours=h)).astimezone(z).strftime("%a %H:%M")
+
+    rows = -(-len(messages) // 2)
+    ax.text(0, 1.0, f"Messages (times on the {sc.scenario.clocks[0].label} clock)",
+            fontsize=8, fontweight="bold", transform=ax.transAxes, va="top")
+    for n, m in enumerate(messages, 1):
+        col, row = divmod(n - 1, rows)
+        arrived = f"→ {at(m.arrived)}" if m.arrived is not None else "→ never arrived"
+        text = (f"{n:>2}. {at(m.sent)} {arrived}  {_short(tl.names.get(m.sender, m.sender))} "
+                f"to {_short(tl.names.get(m.recipient, m.recipient))}: {m.name}"
+                + (" (distorted)" if m.distorted else ""))
+        if len(text) > KEY_CHARS:
+            text = text[:KEY_CHARS - 1] + "…"
+        ax.text(0.5 * col, 1.0 - (row + 1.3) / (rows + 1.3), text, fontsize=7,
+                color=colour[m.channel], transform=ax.transAxes, va="top", family="monospace")
+
+
+def _short(name: str) -> str:
+    """``Nikita S. Khrushchev, Chairman of …`` -> ``Nikita S. Khrushchev``."""
+    return name.split(",")[0].strip()
+
+
+def _side_bands(ax: Axes, tl: Timeline, y: dict[str, int], hi: float) -> None:
+    sides: list[str] = []
+    for a in tl.lanes:
+        if tl.side_of[a] not in sides:
+            sides.append(tl.side_of[a])
+    for i, side in enumerate(sides):
+        ys = [y[a] for a in tl.lanes if tl.side_of[a] == side]
+        ax.axhspan(min(ys) - 0.5, max(ys) + 0.5, color=SIDE_TINTS[i % len(SIDE_TINTS)],
+                   zorder=0)
+        ax.text(hi, max(ys) + 0.42, f"{tl.side_names[side]} ", ha="right", va="top",
+                fontsize=8, color="#444444", style="italic")
+    for a in tl.lanes:
+        ax.axhline(y[a], color="#d0d0d0", linewidth=0.6, zorder=0)
+
+
+def _message_arrow(ax: Axes, m: Any, y: dict[str, int], colour: str, hi: float,
+                   n: int) -> None:
+    if m.sender not in y or m.recipient not in y:
+        return
+    delivered = m.arrived is not None
+    start_xy = (m.sent, y[m.sender])
+    end_xy = (m.arrived if delivered else hi, y[m.recipient])
+    arrow = FancyArrowPatch(start_xy, end_xy, arrowstyle="-|>" if delivered else "-",
+                            mutation_scale=11, color=colour, linewidth=1.4,
+                            linestyle="-" if delivered else (0, (2, 2)), zorder=3, alpha=0.9)
+    ax.add_patch(arrow)
+    ax.annotate(str(n), start_xy, ha="center", va="center", fontsize=6.5, color="white",
+                fontweight="bold", zorder=7,
+                bbox={"boxstyle": "circle,pad=0.22", "facecolor": colour, "edgecolor": "none"})
+
+
+# -- comparisons ------------------------------------------------------------------------
+def comparison_figure(cmp: dict[str, Any]) -> Figure:
+    """Each arm's change in outcome shares from the baseline, with paired 95 % intervals."""
+    arms = [a for a in cmp["arms"] if "difference" in a]
+    fig = Figure(figsize=(11, 1.4 + 0.95 * len(arms) * 1.0 + 0.6), layout="constrained")
+    ax = fig.subplots()
+    rows = []
+    for i, arm in enumerate(arms):
+        for j, kind in enumerate(OUTCOMES):
+            d = arm["difference"]["outcomes"][kind]
+            rows.append((i, j, kind, d))
+    for i, j, kind, d in rows:
+        yv = -(i * (len(OUTCOMES) + 1) + j)
+        lo, hi = d["ci95"]
+        ax.errorbar([100 * d["diff"]], [yv], xerr=[[100 * (d["diff"] - lo)],
+                                                   [100 * (hi - d["diff"])]],
+                    fmt="o", color=COLOURS[kind], capsize=3, markersize=5)
+        ax.annotate(f"{100 * d['diff']:+.1f} pp  [{100 * lo:+.1f}, {100 * hi:+.1f}]",
+                    (100 * hi, yv), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=7.5)
+    ticks = [-(i * (len(OUTCOMES) + 1) + j) for i in range(len(arms))
+             for j in range(len(OUTCOMES))]
+    labels = [f"{_wrap(arms[i]['arm'], 40)}: {k}" if j == 0 else k
+              for i in range(len(arms)) for j, k in enumerate(OUTCOMES)]
+    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    span = max([abs(100 * v) for *_, d in rows for v in d["ci95"]] + [1.0])
+    ax.set_xlim(-span * 1.15, span * 1.6)
+    ax.set_xlabel(f"change in share of runs against '{cmp['baseline']}' (percentage points), "
+                  "paired 95% interval")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Counterfactuals: " + "; ".join(
+        f"{a['arm']} = {a['label']}" for a in arms)[:160], fontsize=9)
+    return fig
+
+
+def sweep_figure(cmp: dict[str, Any], path: str, values: list[float]) -> Figure:
+    """Outcome shares (95 % intervals) against the value of a swept parameter."""
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.subplots()
+    arms = [a for a in cmp["arms"] if "difference" in a]
+    for kind in OUTCOMES:
+        share = np.array([a["outcomes"][kind]["share"] for a in arms])
+        lo = np.array([a["outcomes"][kind]["ci95"][0] for a in arms])
+        hi = np.array([a["outcomes"][kind]["ci95"][1] for a in arms])
+        ax.plot(values, 100 * share, marker="o", color=COLOURS[kind], label=kind)
+        ax.fill_between(values, 100 * lo, 100 * hi, color=COLOURS[kind], alpha=0.15)
+    base = next(a for a in cmp["arms"] if a["arm"] == cmp["baseline"])
+    for kind in OUTCOMES:
+        ax.axhline(100 * base["outcomes"][kind]["share"], color=COLOURS[kind], linewidth=0.8,
+                   linestyle=":")
+    ax.set_xlabel(path)
+    ax.set_ylabel("share of runs (%), 95% Wilson interval")
+    ax.set_ylim(0, 100)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, title="dotted: baseline", title_fontsize=7.5)
+    ax.set_title(f"Sweep of {path}", fontsize=10)
+    return fig

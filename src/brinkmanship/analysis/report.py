@@ -1,0 +1,178 @@
+"""The report of a results file: one self-contained HTML page, and its figures as PNG files.
+
+The page embeds every figure (base64 PNG) and needs nothing else to be read; the same
+figures are written to ``<name>-figures/`` beside it for papers. The timeline of the chosen
+run is drawn from its log, rebuilt by running that seed again from the study stored in the
+file — and checked against the row stored for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from brinkmanship.analysis.montecarlo import Results, open_results
+from brinkmanship.analysis.plots import (comparison_figure, escalation_figure, outcome_figure,
+                                         save_png, sweep_figure, timeline_figure)
+from brinkmanship.analysis.profiles import escalation_profile
+from brinkmanship.analysis.rows import row_of
+from brinkmanship.analysis.storage import StoreError
+from brinkmanship.analysis.summary import OUTCOMES
+from brinkmanship.analysis.text import comparison_lines
+from brinkmanship.analysis.timeline import lanes_of
+from brinkmanship.analysis.worker import simulate_arm
+from brinkmanship.narrative import local_times
+
+MAX_FAN_CHARTS = 4
+
+
+def write_report(results: str | Path, output: str | Path, seed: int | None = None,
+                 arm: str | None = None) -> list[Path]:
+    """Write the HTML report of ``results`` to ``output``; returns the PNG files written."""
+    out = Path(output)
+    folder = out.with_name(out.stem + "-figures")
+    with open_results(results) as res:
+        arm = arm or res.arms[0]
+        if arm not in res.arms:
+            raise StoreError(f"--arm {arm!r}: no such arm (arms: {', '.join(res.arms)})")
+        seed = _chosen_seed(res, arm, seed)
+        sections, figures = _build(res, arm, seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    blocks = []
+    for title, name, fig_png, text in sections:
+        path = folder / f"{name}.png"
+        path.write_bytes(fig_png)
+        written.append(path)
+        blocks.append(_section(title, fig_png, text))
+    out.write_text(_page(figures, blocks), encoding="utf-8")
+    return written
+
+
+def _chosen_seed(res: Results, arm: str, seed: int | None) -> int:
+    rng = res.store.seed_range(arm)
+    if rng is None:
+        raise StoreError(f"arm {arm!r} has no runs")
+    if seed is None:
+        return rng.start
+    if not res.store.query("SELECT 1 FROM runs WHERE arm = ? AND seed = ?", [arm, seed]):
+        raise StoreError(f"--run {seed}: no such run in arm {arm!r} "
+                         f"(seeds {rng.start}–{rng.stop - 1})")
+    return seed
+
+
+def _build(res: Results, arm: str, seed: int) -> tuple[list[tuple[str, str, bytes, str]],
+                                                       dict[str, Any]]:
+    study = res.study
+    sc = study.scenario
+    summaries = [res.summary(a) for a in res.arms]
+    sections: list[tuple[str, str, bytes, str]] = []
+    sections.append(("Outcomes", "outcomes", save_png(outcome_figure(sc, summaries)),
+                     _outcome_table(summaries)))
+    for a in res.arms[:MAX_FAN_CHARTS]:
+        profile = escalation_profile(res.store, a)
+        sections.append((f"Escalation over time ({a})", f"escalation-{_slug(a)}",
+                         save_png(escalation_figure(sc, profile, a)),
+                         "Quantile bands of the ladder level across runs at each moment, the "
+                         "mean level (dashed), and below, the share of runs settled or at war "
+                         "by then. Times on both capitals' clocks."))
+    if len(res.arms) > 1:
+        cmp = res.comparison()
+        sections.append(("Counterfactuals against the baseline", "comparison",
+                         save_png(comparison_figure(cmp)),
+                         "<pre>" + html.escape("\n".join(comparison_lines(cmp))) + "</pre>"))
+        swept = _sweep(study)
+        if swept is not None:
+            path, values = swept
+            sections.append((f"Sweep of {path}", "sweep",
+                             save_png(sweep_figure(cmp, path, values)), ""))
+    run = simulate_arm(study, arm, seed)
+    stored = res.store.table(arm, range(seed, seed + 1)).to_pylist()[0]
+    again = dict(zip(res.store.layout.names, row_of(study.layout, arm, seed, run.events),
+                     strict=True))
+    note = "" if again == stored else (
+        "<p class='warn'>This run, made again now, differs from the row stored for it: the "
+        "engine or a decision-maker changed since the file was written.</p>")
+    out = run.outcome
+    title = (f"Run {seed} ({arm}): {out.kind} at {local_times(sc, out.at)}")
+    sections.append((f"Timeline of run {seed} ({arm})", f"timeline-{_slug(arm)}-{seed}",
+                     save_png(timeline_figure(sc, lanes_of(sc, run.events), title)),
+                     note + "Messages as arrows from sending to arrival, coloured by channel; "
+                     "dashed: never arrived before the run ended. Use <code>brink report "
+                     "--run SEED</code> for another run, <code>brink run -s … --seed SEED "
+                     "-v</code> for its story."))
+    facts = {"title": sc.scenario.title, "scenario": sc.scenario.id,
+             "runs": summaries[0]["runs"], "seeds": summaries[0]["seeds"],
+             "arms": [(a.name, a.label) for a in study.arms],
+             "policies": dict(study.policies), "file": str(res.store.path)}
+    return sections, facts
+
+
+def _sweep(study: Any) -> tuple[str, list[float]] | None:
+    """The swept parameter and its values, when the arms are a sweep of one number."""
+    arms = study.arms[1:]
+    if len(arms) < 2 or any(not a.change.sets for a in arms):
+        return None
+    paths = {a.change.sets[-1][0] for a in arms}
+    values = [a.change.sets[-1][1] for a in arms]
+    if len(paths) != 1 or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                                  for v in values):
+        return None
+    return paths.pop(), [float(v) for v in values]
+
+
+def _outcome_table(summaries: list[dict[str, Any]]) -> str:
+    head = "".join(f"<th>{html.escape(s['arm'])}</th>" for s in summaries)
+    rows = []
+    for kind in OUTCOMES:
+        cells = "".join(
+            f"<td>{s['outcomes'][kind]['count']} · {100 * s['outcomes'][kind]['share']:.1f}% "
+            f"[{100 * s['outcomes'][kind]['ci95'][0]:.1f}, "
+            f"{100 * s['outcomes'][kind]['ci95'][1]:.1f}]</td>" for s in summaries)
+        rows.append(f"<tr><th>{kind}</th>{cells}</tr>")
+    return (f"<table><tr><th>outcome</th>{head}</tr>{''.join(rows)}</table>"
+            "<p class='note'>runs · share [95% Wilson interval]</p>")
+
+
+def _section(title: str, png: bytes, text: str) -> str:
+    data = base64.b64encode(png).decode()
+    return (f"<section><h2>{html.escape(title)}</h2>{text}"
+            f"<img alt='{html.escape(title)}' src='data:image/png;base64,{data}'></section>")
+
+
+def _page(facts: dict[str, Any], blocks: list[str]) -> str:
+    arms = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(label)}</li>"
+                   for n, label in facts["arms"])
+    deciders = ", ".join(f"{html.escape(a)}: {html.escape(p)}"
+                         for a, p in facts["policies"].items())
+    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(facts['title'])} — brink report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto;
+       padding: 0 1em; color: #222; }}
+img {{ max-width: 100%; border: 1px solid #ddd; }}
+table {{ border-collapse: collapse; margin: 0.5em 0; }}
+td, th {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }}
+pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }}
+.note {{ color: #666; font-size: 0.85em; }} .warn {{ color: #b3261e; font-weight: bold; }}
+</style></head><body>
+<h1>{html.escape(facts['title'])}</h1>
+<p>Scenario <code>{html.escape(facts['scenario'])}</code>; {facts['runs']} runs per arm
+(seeds {facts['seeds'][0]}–{facts['seeds'][1]}); results file
+<code>{html.escape(facts['file'])}</code>; written {made}.</p>
+<p>Decision-makers: {deciders}.</p>
+<p>Arms:</p><ul>{arms}</ul>
+{''.join(blocks)}
+<p class="note">Shares carry 95% Wilson score intervals; differences between arms are paired
+on common seeds (mean of per-seed differences ± 1.96·sd/√n).</p>
+</body></html>
+"""
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)[:60]
