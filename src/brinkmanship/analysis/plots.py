@@ -63,7 +63,8 @@ def clock_ticks(sc: Scenario, lo_h: float, hi_h: float) -> tuple[list[float], st
         if h >= lo_h - 1e-9:
             ticks.append(h)
         t += timedelta(hours=step)
-    return ticks, ("%a %d %b" if step >= 24 else "%a %d %b\n%H:%M")
+    # Every clock shows the hour: a day tick on one clock is another hour on the next.
+    return ticks, "%a %d %b\n%H:%M"
 
 
 def clock_labels(sc: Scenario, clock: int, ticks: Sequence[float], fmt: str) -> list[str]:
@@ -79,7 +80,7 @@ def clock_axis(below: Axes, sc: Scenario, lo_h: float, hi_h: float,
     clocks = sc.scenario.clocks
     ticks, fmt = clock_ticks(sc, lo_h, hi_h)
     shown = [0, *range(2, len(clocks))]
-    lines = [clock_labels(sc, i, ticks, fmt if i == 0 else "%H:%M") for i in shown]
+    lines = [clock_labels(sc, i, ticks, fmt if i == 0 else "%a %H:%M") for i in shown]
     below.set_xticks(ticks, ["\n".join(parts) for parts in zip(*lines, strict=True)],
                      fontsize=8)
     below.set_xlim(lo_h, hi_h)
@@ -306,17 +307,20 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     for n, m in enumerate(messages, 1):
         _message_arrow(ax, m, y, colour[m.channel], hi, n)
     _marks(ax, tl, y, hi)
+    rung_slots = _Slots(hi)
     for at, name, _level, war in tl.rungs:
         tint = COLOURS["war"] if war else "#b36200"
         ax.axvline(at, color=tint, linewidth=0.9, linestyle="-" if war else ":", zorder=1)
-        ax.text(at, len(lanes) - 0.35, f" {name}", fontsize=7, va="bottom",
-                ha="left" if at < 0.8 * hi else "right", color=tint)
+        row = rung_slots.take("ladder", at, f" {name}", "left")
+        level = {-8: 0, 8: 1, -26: 2}.get(row, 0) if row is not None else 0
+        ax.text(at, len(lanes) + 0.3 * level, f" {name}", fontsize=6.8, va="bottom",
+                ha="left", color=tint, clip_on=True)
     end_colour = COLOURS.get(tl.outcome, "#555555")
     ax.axvline(tl.outcome_at, color=end_colour, linewidth=2.2, alpha=0.8, zorder=1)
     ax.text(tl.outcome_at, -0.9, f"{tl.outcome} ", ha="right", va="bottom", fontsize=9,
             color=end_colour, fontweight="bold")
     ax.set_yticks(list(y.values()), [_wrap(_short(tl.names[a]), 22) for a in y], fontsize=8)
-    ax.set_ylim(-1.0, len(lanes) + 0.1)
+    ax.set_ylim(-1.0, len(lanes) + 0.95)
     clock_axis(ax, sc, 0.0, hi)
     ax.set_xlim(-0.015 * hi, 1.015 * hi)  # room for marks at the very start and end
     ax.grid(axis="x", alpha=0.2)
@@ -344,7 +348,8 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
 def _marks(ax: Axes, tl: Timeline, y: dict[str, int], hi: float) -> None:
     marker = {"incident": ("*", 190, COLOURS["war"]), "action": ("s", 55, "#333333"),
               "response": ("D", 60, "#b3261e"), "order": ("v", 50, "#555555")}
-    for mk in tl.marks:
+    slots = _Slots(hi)
+    for mk in sorted(tl.marks, key=lambda m: m.at):
         if mk.actor not in y:
             continue
         shape, size, col = marker[mk.kind]
@@ -352,11 +357,39 @@ def _marks(ax: Axes, tl: Timeline, y: dict[str, int], hi: float) -> None:
             col = COLOURS["war"]
         ax.scatter([mk.at], [y[mk.actor]], marker=shape, s=size, color=col, zorder=5,
                    edgecolor="white", linewidth=0.6)
-        # Labels near the edges lean inwards so they stay inside the plot.
-        ha = "left" if mk.at < 0.08 * hi else "right" if mk.at > 0.92 * hi else "center"
-        ax.annotate(_wrap(mk.label, 26), (mk.at, y[mk.actor]), xytext=(0, -9),
-                    textcoords="offset points", ha=ha, va="top", fontsize=6.5, color=col,
+        text = _wrap(mk.label, 24)
+        # Labels near the edges lean inwards so that they stay inside the plot.
+        ha = "left" if mk.at < 0.1 * hi else "right" if mk.at > 0.9 * hi else "center"
+        offset = slots.take(mk.actor, mk.at, text, ha)
+        if offset is None:
+            continue  # no free place near the mark: the legend still says what it is
+        ax.annotate(text, (mk.at, y[mk.actor]), xytext=(0, offset), textcoords="offset points",
+                    ha=ha, va="top" if offset < 0 else "bottom", fontsize=6.5, color=col,
                     zorder=6)
+
+
+class _Slots:
+    """Free places for labels beside marks on a lane: below, above, then further below.
+
+    A label's width is estimated from its characters (6.5 pt type on a plot about 700 pt
+    wide), so that labels on one lane do not print over each other."""
+
+    OFFSETS = (-8, 8, -26)
+
+    def __init__(self, hi: float):
+        self.per_char = hi * 3.6 / 700
+        self.taken: dict[tuple[str, int], list[tuple[float, float]]] = {}
+
+    def take(self, lane: str, at: float, text: str, ha: str = "center") -> int | None:
+        width = max(len(line) for line in text.split("\n")) * self.per_char
+        lo = {"left": at, "right": at - width}.get(ha, at - width / 2)
+        hi = lo + width
+        for offset in self.OFFSETS:
+            used = self.taken.setdefault((lane, offset), [])
+            if all(hi < a or lo > b for a, b in used):
+                used.append((lo, hi))
+                return offset
+        return None
 
 
 def _message_key(ax: Axes, sc: Scenario, tl: Timeline, messages: list[Any],
@@ -377,8 +410,7 @@ def _message_key(ax: Axes, sc: Scenario, tl: Timeline, messages: list[Any],
     for n, m in enumerate(messages, 1):
         col, row = divmod(n - 1, rows)
         arrived = f"→ {at(m.arrived)}" if m.arrived is not None else "→ never arrived"
-        text = (f"{n:>2}. {at(m.sent)} {arrived}  {_short(tl.names.get(m.sender, m.sender))} "
-                f"to {_short(tl.names.get(m.recipient, m.recipient))}: {m.name}"
+        text = (f"{n:>2}. {at(m.sent)} {arrived}  {m.sender} → {m.recipient}: {m.name}"
                 + (" (distorted)" if m.distorted else ""))
         if len(text) > KEY_CHARS:
             text = text[:KEY_CHARS - 1] + "…"

@@ -27,6 +27,7 @@ from brinkmanship.analysis.worker import simulate_arm
 from brinkmanship.narrative import local_times
 
 MAX_FAN_CHARTS = 4
+FIGURE_NAMES = {"outcomes", "escalation", "comparison", "sweep", "timeline"}
 
 
 def write_report(results: str | Path, output: str | Path, seed: int | None = None,
@@ -41,6 +42,10 @@ def write_report(results: str | Path, output: str | Path, seed: int | None = Non
         seed = _chosen_seed(res, arm, seed)
         sections, figures = _build(res, arm, seed)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.png"):
+        # Figures of an earlier report of another run or arm would pass for this one's.
+        if stale.stem.split("-")[0] in FIGURE_NAMES:
+            stale.unlink()
     written = []
     blocks = []
     for title, name, fig_png, text in sections:
