@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench schema guide clean
 
 run: $(VENV)/.core
 	$(BIN)/brink run
@@ -23,6 +23,10 @@ bench: $(VENV)/.test
 schema: $(VENV)/.core
 	$(BIN)/brink schema > docs/scenario.schema.json
 
+# Rewrites the outputs shown in docs/writing-a-scenario.md that no longer match the engine.
+guide: $(VENV)/.test
+	UPDATE_GUIDE=1 $(BIN)/python -m pytest -q tests/test_docs_guide.py
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -31,7 +35,7 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test]'
+	$(PIP) -e '.[test,analysis,ray]'
 	touch $@ $(VENV)/.core
 
 clean:

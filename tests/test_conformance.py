@@ -102,3 +102,22 @@ def test_a_nondeterministic_decision_maker_is_caught(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(registry.REGISTRY, registry.DEFAULT, _UnseededPolicy)
     report = check_scenario(load_scenario(HARBOUR), seeds=range(2))
     assert report.check("same seed, byte-identical log").status == "failed", report.render()
+
+
+def test_brink_check_exit_statuses(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from brinkmanship.cli import app
+
+    good = CliRunner().invoke(app, ["check", str(HARBOUR), "--seeds", "3"])
+    assert good.exit_code == 0 and "conforms" in good.output, good.output
+    missing = CliRunner().invoke(app, ["check", str(tmp_path / "nowhere.yaml")])
+    assert missing.exit_code == 2 and "FAIL loads and validates" in missing.output
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(HARBOUR.read_text(encoding="utf-8") + """
+history:
+  record: [{at: 2000-03-01T01:00:00Z, actor: crimson_pm, send: share_offer}]
+  outcome: {kind: unresolved}
+""", encoding="utf-8")
+    failed = CliRunner().invoke(app, ["check", str(wrong), "--seeds", "2"])
+    assert failed.exit_code == 1 and "does NOT conform" in failed.output, failed.output

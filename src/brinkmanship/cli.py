@@ -201,7 +201,8 @@ def check(
     report = check_scenario(scenario, seeds=range(seeds))
     typer.echo(report.render())
     if not report.ok:
-        raise typer.Exit(1)
+        # A file that does not load is bad input (2); one that loads but misbehaves fails (1).
+        raise typer.Exit(2 if not report.checks[0].passed else 1)
 
 
 AnalysisScenario = Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "

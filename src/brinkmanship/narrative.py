@@ -83,14 +83,18 @@ def _name(ix: Index, actor: str | None) -> str:
 
 
 def _msg_name(ix: Index, ev: Event) -> str:
-    draft = ix.messages.get(ev.get("draft") or "")
+    return _named(ix, ev.get("draft") or ev["id"])
+
+
+def _named(ix: Index, message_id: str) -> str:
+    """A message by its draft's name, or what an answer answers (``acceptance of ...``)."""
+    draft = ix.messages.get(message_id)
     if draft is not None:
         return f"\u201c{draft.name}\u201d"
-    mode, _, offer = ev["id"].partition(":")
-    target = ix.messages.get(offer)
-    what = f"\u201c{target.name}\u201d" if target else offer
+    mode, _, target = message_id.partition(":")
+    what = _named(ix, target) if target else message_id
     return {"accept": f"acceptance of {what}", "reject": f"rejection of {what}",
-            "part": f"partial acceptance of {what}"}.get(mode, ev["id"])
+            "part": f"partial acceptance of {what}"}.get(mode, message_id)
 
 
 def _terms(ix: Index, terms: dict[str, str]) -> str:
@@ -124,8 +128,7 @@ def _deliver(ix: Index, ev: Event) -> str:
 
 
 def _offer(ix: Index, ev: Event) -> str:
-    draft = ix.messages.get(ev["offer"])
-    name = f"\u201c{draft.name}\u201d" if draft else ev["offer"]
+    name = _named(ix, ev["offer"])
     verbs = {"accepted": "accepts", "accepted_part": "accepts part of", "rejected": "rejects",
              "countered": "counters", "ignored": "leaves unanswered", "lapsed": "sees lapse"}
     text = f"{verbs.get(ev['status'], ev['status'])} {name}"

@@ -11,7 +11,7 @@ deterministic whatever ran before them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from brinkmanship.engine.index import Index
 from brinkmanship.policies.advisers import Council
@@ -21,7 +21,7 @@ from brinkmanship.policies.moves import WAIT, Moves
 from brinkmanship.policies.picture import Picture
 from brinkmanship.policies.risk import Escalation, RiskModel
 from brinkmanship.policies.situation import Conditions, Situation
-from brinkmanship.policies.values import WAR, Stakes, Vec, weights_vec
+from brinkmanship.policies.values import WAR, Stakes, Vec, dot, weights_vec
 from brinkmanship.scenario.schema import DecisionModel, Scenario
 
 CACHE_LIMIT = 50_000
@@ -116,13 +116,24 @@ class CrisisModel:
             if len(self._tables) > CACHE_LIMIT:
                 self._tables.clear()
                 self._lookaheads.clear()
-            hit = self._tables[key] = [self._row(s, o, weights) for o in (*options, WAIT)]
+            hit = self._tables[key] = self._rows(s, (*options, WAIT), weights)
         return hit
 
-    def _row(self, s: Situation, opt: Option, weights: Vec) -> Row:
+    def _rows(self, s: Situation, options: tuple[Option, ...], weights: Vec) -> list[Row]:
+        """Every option at a first glance (no reply pictured); then the ``considered`` best
+        of them, and waiting, thought through in the other side's shoes."""
+        rows = [self._row(s, o, weights, 0) for o in options]
+        if self.dm.depth == 0:
+            return rows
+        ranked = sorted(range(len(rows) - 1), key=lambda i: (-dot(weights, rows[i].value), i))
+        for i in [*ranked[:self.dm.considered], len(rows) - 1]:
+            rows[i] = self._row(s, options[i], weights, None)
+        return rows
+
+    def _row(self, s: Situation, opt: Option, weights: Vec, depth: int | None) -> Row:
         versus = self.versus(s, opt)
         look = self.lookahead(s, versus, weights)
-        (mine, _), reply = look.option(s, opt)
+        (mine, _), reply = look.option(s, opt, depth)
         return Row(opt, versus, mine, reply)
 
     def versus(self, s: Situation, opt: Option) -> str:
@@ -169,7 +180,8 @@ class CrisisModel:
         w = [a * b for a, b in zip(own, seen, strict=True)]
         w[WAR] *= 1.0 - resolve * (1.0 - self.dm.firm_war_weight)
         base = self.player(actor, tuple(w))
-        return base
+        # Only the other's weighed value matters to the look-ahead: fold its terms at once.
+        return replace(base, stakes=base.stakes.folded(base.weights), weights=(1.0,))
 
 
 _MODELS: dict[tuple[object, ...], tuple[tuple[object, ...], CrisisModel]] = {}

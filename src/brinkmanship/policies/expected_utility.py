@@ -29,14 +29,12 @@ from brinkmanship.policies.situation import Situation
 from brinkmanship.policies.values import (
     ALLIANCE,
     ORDERS,
-    ZERO,
     Stakes,
     Vec,
     add,
     discounted,
     dot,
     mix,
-    one_term,
     scale,
 )
 
@@ -93,11 +91,13 @@ class Lookahead:
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
 
-    def option(self, s: Situation, opt: Option) -> tuple[Pair, Reply | None]:
-        """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply."""
+    def option(self, s: Situation, opt: Option, depth: int | None = None
+               ) -> tuple[Pair, Reply | None]:
+        """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
+        looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
         self.root_t = s.t
         step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
-        return self._after(s, step, 1, self.depth)
+        return self._after(s, step, 1, self.depth if depth is None else depth)
 
     # -- the tree ------------------------------------------------------------------------
     def _node(self, s: Situation, mover: int, depth: int) -> tuple[Pair, Reply | None]:
@@ -110,7 +110,7 @@ class Lookahead:
         values = [self._after(s, self.moves.step(s, player.actor, o), 1 - mover, depth - 1)[0]
                   for o in options]
         probs = logit(player.rationality, [dot(player.weights, v[mover]) for v in values])
-        mine, theirs = ZERO, ZERO
+        mine, theirs = self.players[0].stakes.zero, self.players[1].stakes.zero
         for p, (a, b) in zip(probs, values, strict=True):
             mine = add(mine, scale(a, p))
             theirs = add(theirs, scale(b, p))
@@ -141,13 +141,13 @@ class Lookahead:
         if step.settle is not None:
             v = pl.stakes.settlement(step.settle, s.proposed_by(pl.leader))
         else:
-            v = pl.stakes.war(step.war, self.risk.esc.war_from) if step.war else ZERO
+            v = pl.stakes.war(step.war, self.risk.esc.war_from) if step.war else pl.stakes.zero
             for p, pair in conts:
                 v = add(v, scale(pair[k], p))
         v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
         v = self._transit(s, pl, step.hours, v)
         cost = sum(c for who, c in step.costs if who == pl.stakes.holder)
-        return add(v, one_term(ALLIANCE, -cost)) if cost else v
+        return add(v, pl.stakes.term(ALLIANCE, -cost)) if cost else v
 
     def _transit(self, s: Situation, pl: Player, hours: float, v: Vec) -> Vec:
         """``v`` reached only if no war breaks out in the ``hours`` it takes to get there."""
@@ -163,7 +163,7 @@ class Lookahead:
                 out = add(scale(out, 1.0 - q),
                           pl.stakes.war(pmf, self.risk.esc.war_from))
         per_hour = pl.orders_per_hour(s)
-        return add(out, one_term(ORDERS, per_hour * hours)) if per_hour else out
+        return add(out, pl.stakes.term(ORDERS, per_hour * hours)) if per_hour else out
 
     def _leaf(self, s: Situation) -> Pair:
         hit = self._leaves.get((s, self.root_t))
@@ -193,7 +193,7 @@ class Lookahead:
         per_hour = pl.orders_per_hour(s)
         if per_hour:
             in_force = (1.0 - math.exp(-lam * hours)) / lam if lam > 0 else hours
-            v = add(v, one_term(ORDERS, per_hour * in_force))
+            v = add(v, pl.stakes.term(ORDERS, per_hour * in_force))
         return v
 
     def _offers_taken(self, s: Situation, mine: Vec, theirs: Vec) -> Pair:

@@ -55,14 +55,17 @@ class Moves:
         sc = ix.sc
         self.drafts = {a: [m for m in sc.messages if m.sender == a and
                            m.id not in ix.reaction_drafts] for a in ix.actors}
-        self.acts = {a: [x for x in sc.actions if x.actor == a] for a in ix.actors}
+        self.acts = {a: [x for x in sc.actions if x.actor == a and x.kind == "military"]
+                     for a in ix.actors}
         self.weight = sc.perception.authority_weights
         self.bias = {(b.actor, b.about): b.threat_bias for b in sc.beliefs}
         self.opens = {c.id: (ix.seconds(c.opens) if c.opens else None) for c in sc.channels}
 
     # -- options -------------------------------------------------------------------------
     def options(self, s: Situation, actor: str) -> list[Option]:
-        """The actor's options worth picturing: its drafts, answers to offers, its actions."""
+        """The replies pictured for a player of the look-ahead: its drafts, its answers to
+        offers, its military actions (posture and political moves are housekeeping, weighed
+        only when the actor itself decides)."""
         out = [Option("send", m.id) for m in self.drafts[actor]
                if f"sent:{m.id}" not in s.flags and self.is_open(m.channel, s)
                and self.cond.holds(m.requires, s)]
@@ -75,26 +78,26 @@ class Moves:
         return out
 
     def answers(self, s: Situation, offer: Pending) -> list[Option]:
-        out: list[Option] = []
+        """The answers pictured for a player of the look-ahead: acceptance, and counters
+        that strike one issue, over the channel the offer came by (else the fastest open
+        one). The leader's own options, at the root, are all the engine offers."""
+        ch = self.answer_channel(offer, s)
+        if ch is None:
+            return []
         issues = sorted(i for i, _ in offer.terms)
-        for ch in self.answer_channels(offer.recipient, offer.sender, s):
-            out.append(Option("accept", offer.id, ch))
+        out = [Option("accept", offer.id, ch)]
+        if len(issues) > 1:
             out.extend(Option("accept_part", offer.id, ch, part)
-                       for k in range(1, len(issues)) for part in combinations(issues, k))
+                       for part in combinations(issues, len(issues) - 1))
         return out
 
-    def answer_channels(self, reader: str, offerer: str, s: Situation) -> list[str]:
-        """The open channels worth answering over: the fastest public one and the fastest
-        private one (a slower channel of the same visibility carries the same answer later,
-        so it is dominated)."""
-        best: dict[str, tuple[float, str]] = {}
-        for ch in self.ix.channels_between(reader, offerer):
-            if self.is_open(ch, s):
-                c = self.ix.channels[ch]
-                cand = (c.latency.median_hours, ch)
-                if c.visibility not in best or cand < best[c.visibility]:
-                    best[c.visibility] = cand
-        return sorted(ch for _, ch in best.values())
+    def answer_channel(self, offer: Pending, s: Situation) -> str | None:
+        shared = [ch for ch in self.ix.channels_between(offer.recipient, offer.sender)
+                  if self.is_open(ch, s)]
+        if offer.channel in shared:
+            return offer.channel
+        return min(shared, key=lambda c: (self.ix.channels[c].latency.median_hours, c),
+                   default=None)
 
     def is_open(self, channel: str, s: Situation) -> bool:
         opens = self.opens[channel]
@@ -141,7 +144,7 @@ class Moves:
         offers = tuple(o for o in after.offers if o.id not in msg.replies_to)
         if msg.kind == "offer":
             offers += (Pending(msg.id, msg.sender, msg.recipient, _pairs(msg.terms),
-                               _pairs(msg.private_terms), public),)
+                               _pairs(msg.private_terms), public, msg.channel),)
         assured, proposals = after.assured, after.proposals
         if msg.kind == "assurance" and msg.private_terms:
             sides = (self.ix.side_of[msg.sender], self.ix.side_of[msg.recipient])
@@ -176,7 +179,7 @@ class Moves:
             return Step(hours, settle=self.agreed(after, offer, public_answer), costs=costs)
         part = {i: terms[i] for i in opt.issues}
         counter = Pending(f"part:{offer.id}", actor, offer.sender, _pairs(part), (),
-                          public_answer)
+                          public_answer, ch.id)
         after = self.elapse(s, hours).but(offers=(*rest, counter))
         costs = ()
         if public_answer:

@@ -52,8 +52,9 @@ class Picture:
         postures, orders = self._forces(obs, t)
         own_held = {r for r, on in obs.holds.items() if on}
         held = own_held | {r for r in self.initial_held if r not in obs.holds}
-        offers = tuple(sorted({_pending(o) for o in obs.pending_offers} |
-                              {_pending(o) for o in obs.own_offers
+        channels = {m.id: m.channel for m in obs.inbox}
+        offers = tuple(sorted({self._pending(o, channels) for o in obs.pending_offers} |
+                              {self._pending(o, channels) for o in obs.own_offers
                                if o.status in ("pending", "in_transit")}, key=lambda p: p.id))
         return Situation(
             t=(t // CLOCK_STEP_S) * CLOCK_STEP_S,
@@ -69,6 +70,12 @@ class Picture:
             proposals=self._proposals(obs),
             minds=self._minds(obs),
         )
+
+    def _pending(self, o: OfferView, channels: dict[str, str]) -> Pending:
+        draft = self.ix.messages.get(o.id)
+        channel = channels.get(o.id) or (draft.channel if draft is not None else None)
+        return Pending(o.id, o.sender, o.recipient, tuple(sorted(o.terms.items())),
+                       tuple(sorted(o.private_terms.items())), o.public, channel)
 
     def _forces(self, obs: Observation, t: int) -> tuple[dict[str, str], dict[str, bool]]:
         postures = dict(self.initial_postures)
@@ -175,6 +182,3 @@ def relevant_flags(ix: Index) -> frozenset[str]:
     return frozenset(out)
 
 
-def _pending(o: OfferView) -> Pending:
-    return Pending(o.id, o.sender, o.recipient, tuple(sorted(o.terms.items())),
-                   tuple(sorted(o.private_terms.items())), o.public)

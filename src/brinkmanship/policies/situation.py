@@ -29,6 +29,7 @@ class Pending:
     terms: Pairs
     private_terms: Pairs
     public: bool
+    channel: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,12 +59,17 @@ def one_term(index: int, value: float) -> Vec:
 
 @dataclass(frozen=True)
 class Stakes:
-    """One actor's utility, compiled: what each outcome is worth to it, term by term."""
+    """One actor's utility, compiled: what each outcome is worth to it, term by term.
+
+    With ``fold`` set, every value comes already weighed, as a vector of one number: the
+    look-ahead keeps the terms apart only for the leader whose choice is being explained.
+    """
 
     holder: str
     utility: Utility
     status_quo: dict[str, str]
     war_by_rung: tuple[float, ...]
+    fold: Vec | None = None
 
     @classmethod
     def of(cls, ix: Index, holder: str) -> Stakes:
@@ -72,9 +77,23 @@ class Stakes:
         wars = tuple(war_value(ix, u.war, r.id) for r in ix.sc.ladder)
         return cls(holder, u, {i.id: i.status_quo for i in ix.sc.issues}, wars)
 
+    def folded(self, weights: Vec) -> Stakes:
+        return Stakes(self.holder, self.utility, self.status_quo, self.war_by_rung, weights)
+
+    def _out(self, v: Vec) -> Vec:
+        return v if self.fold is None else (dot(self.fold, v),)
+
+    @property
+    def zero(self) -> Vec:
+        return ZERO if self.fold is None else (0.0,)
+
+    def term(self, index: int, value: float) -> Vec:
+        """``value`` in one term only."""
+        return one_term(index, value) if self.fold is None else (self.fold[index] * value,)
+
     @property
     def unresolved(self) -> Vec:
-        return one_term(UNRESOLVED, self.utility.unresolved)
+        return self.term(UNRESOLVED, self.utility.unresolved)
 
     def settlement(self, agreed: dict[str, str], proposed: dict[str, str]) -> Vec:
         """A settlement on ``agreed``, having publicly proposed ``proposed`` (audience costs)."""
@@ -83,12 +102,12 @@ class Stakes:
         for issue, default in self.status_quo.items():
             value += u.terms.get(issue, {}).get(agreed.get(issue, default), 0.0)
         lost = u.audience_cost * len(walked_back(proposed, agreed)) if proposed else 0.0
-        return (u.settlement, value, -lost, 0.0, 0.0, 0.0, 0.0)
+        return self._out((u.settlement, value, -lost, 0.0, 0.0, 0.0, 0.0))
 
     def war(self, pmf: tuple[float, ...], war_from: int) -> Vec:
         """Expected war value of a distribution over war rungs, unconditional on war."""
         value = sum(p * self.war_by_rung[war_from + j] for j, p in enumerate(pmf))
-        return one_term(WAR, value)
+        return self.term(WAR, value)
 
 
 def discounted(v: Vec, hours: float, rho: float, unresolved: Vec) -> Vec:

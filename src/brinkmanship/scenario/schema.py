@@ -637,6 +637,10 @@ class DecisionModel(Sourced):
     inertia: float = Field(
         0.0, ge=0, description="What an option must gain over waiting to be worth taking "
         "(status-quo bias), in utility units.")
+    considered: int = Field(
+        4, ge=1, description="How many options, the best at a first glance, the actor thinks "
+        "through in the other side's shoes; the others keep their first-glance value "
+        "(bounded rationality).")
     weights: Weights = Field(default_factory=dict)
     opponent_weights: Weights = Field(
         default_factory=dict, description="Weights the actor puts on the other side's "

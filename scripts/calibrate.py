@@ -1,0 +1,148 @@
+"""Outcome distribution of a scenario under the default decision-makers, for calibration.
+
+    python scripts/calibrate.py [--scenario cuba-1962] [--runs 2000] [--jobs N]
+                                [--policy NAME] [--json]
+
+Runs seeds ``seed-start .. seed-start + runs - 1`` in parallel and prints: the share of each
+outcome with its 95 % Wilson interval; how many settlements carry the historical terms
+(public and private, as the scenario's history records them; this script, unlike the
+decision-makers, reads the history); the probability of war and its most frequent paths;
+and when settlements come. Each run is (scenario, default policies, seed): the figures are
+reproducible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from brinkmanship import load_scenario, simulate
+from brinkmanship.engine.simulate import index_of
+from brinkmanship.policies.registry import DEFAULT
+
+Z95 = 1.959963984540054
+_SCENARIO: Any = None
+_POLICIES: dict[str, str] = {}
+
+
+def wilson(count: int, n: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of ``count`` successes in ``n`` trials (Wilson 1927)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = count / n
+    centre = (p + Z95 ** 2 / (2 * n)) / (1 + Z95 ** 2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / (1 + Z95 ** 2 / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _init(name: str, policy: str | None) -> None:
+    global _SCENARIO, _POLICIES
+    _SCENARIO = load_scenario(name)
+    if policy is not None:
+        _POLICIES = {actor: policy for actor in index_of(_SCENARIO).deciders}
+
+
+def _one(seed: int) -> dict[str, Any]:
+    out = simulate(_SCENARIO, _POLICIES, seed).outcome
+    war = out.war or {}
+    return {"seed": seed, "kind": out.kind, "at": out.at, "public": out.public_terms,
+            "private": out.private_terms, "rung": war.get("rung"),
+            "via": war.get("via"), "origin": war.get("origin"), "started_by": war.get("side")}
+
+
+def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict[str, Any]:
+    """Shares with intervals, historical-terms settlements, war paths, settlement times."""
+    n = len(rows)
+    kinds = Counter(r["kind"] for r in rows)
+    settled = [r for r in rows if r["kind"] == "settlement"]
+    wars = [r for r in rows if r["kind"] == "war"]
+    out: dict[str, Any] = {"runs": n, "outcomes": {
+        k: _share(kinds.get(k, 0), n) for k in ("settlement", "war", "unresolved")}}
+    if history is not None:
+        want = history.outcome
+        same = [r for r in settled if r["public"] == want.public_terms and
+                r["private"] == want.private_terms]
+        public_only = [r for r in settled if r["public"] == want.public_terms]
+        out["historical_terms"] = {"of_runs": _share(len(same), n),
+                                   "of_settlements": _share(len(same), len(settled)),
+                                   "public_terms_only_of_runs": _share(len(public_only), n)}
+    out["private_deals"] = _share(sum(1 for r in settled if r["private"]), n)
+    out["war_paths"] = [{"path": p, **_share(c, n)} for p, c in Counter(
+        f"{r['origin']} -> {r['via']} -> {r['rung']}" for r in wars).most_common(5)]
+    out["war_rungs"] = {k: _share(c, n) for k, c in Counter(r["rung"] for r in wars).items()}
+    out["war_started_by"] = {k: _share(c, n) for k, c in
+                             Counter(r["started_by"] for r in wars).items()}
+    hours = [(datetime.fromisoformat(r["at"].replace("Z", "+00:00")) - start).total_seconds()
+             / 3600 for r in settled]
+    if hours:
+        q = statistics.quantiles(hours, n=4) if len(hours) > 1 else [hours[0]] * 3
+        out["settlement_hours_after_start"] = {"q25": round(q[0], 1), "median": round(q[1], 1),
+                                               "q75": round(q[2], 1)}
+    out["terms"] = [{"public": json.loads(t)[0], "private": json.loads(t)[1], **_share(c, n)}
+                    for t, c in Counter(json.dumps([r["public"], r["private"]], sort_keys=True)
+                                        for r in settled).most_common(6)]
+    return out
+
+
+def _share(count: int, n: int) -> dict[str, Any]:
+    low, high = wilson(count, n)
+    return {"count": count, "share": round(count / n, 4) if n else 0.0,
+            "ci95": [round(low, 4), round(high, 4)]}
+
+
+def _print(name: str, policy: str, res: dict[str, Any], seconds: float) -> None:
+    print(f"{name}: {res['runs']} runs, every decider '{policy}', "
+          f"{res['runs'] / seconds:.1f} runs/s")
+    for kind, s in res["outcomes"].items():
+        print(f"  {kind:<11} {s['share']:7.1%}  95% CI [{s['ci95'][0]:.1%}, {s['ci95'][1]:.1%}]")
+    if "historical_terms" in res:
+        h = res["historical_terms"]
+        print(f"  historical terms: {h['of_runs']['share']:.1%} of runs "
+              f"[{h['of_runs']['ci95'][0]:.1%}, {h['of_runs']['ci95'][1]:.1%}], "
+              f"{h['of_settlements']['share']:.1%} of settlements; historical public terms: "
+              f"{h['public_terms_only_of_runs']['share']:.1%} of runs")
+    print(f"  settlements with private terms: {res['private_deals']['share']:.1%} of runs")
+    if "settlement_hours_after_start" in res:
+        q = res["settlement_hours_after_start"]
+        print(f"  settlement, hours after start: median {q['median']} (IQR {q['q25']}-{q['q75']})")
+    print("  most frequent terms:")
+    for t in res["terms"]:
+        print(f"    {t['share']:6.1%}  public {t['public']}  private {t['private']}")
+    print("  war paths (origin -> crossing -> rung reached):")
+    for p in res["war_paths"] or [{"path": "none", "share": 0.0}]:
+        print(f"    {p['share']:6.1%}  {p['path']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="cuba-1962")
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--seed-start", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--policy", default=None,
+                        help=f"decision-maker for every decider (default: {DEFAULT})")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    sc = load_scenario(args.scenario)
+    seeds = range(args.seed_start, args.seed_start + args.runs)
+    began = time.perf_counter()
+    with ProcessPoolExecutor(args.jobs, initializer=_init,
+                             initargs=(args.scenario, args.policy)) as pool:
+        rows = list(pool.map(_one, seeds, chunksize=max(1, args.runs // (args.jobs * 8))))
+    res = summarise(rows, sc.history, sc.scenario.start)
+    if args.json:
+        print(json.dumps(res, indent=2))
+    else:
+        _print(args.scenario, args.policy or DEFAULT, res, time.perf_counter() - began)
+
+
+if __name__ == "__main__":
+    main()
