@@ -47,6 +47,8 @@ def test_folding_the_log_rebuilds_the_final_world() -> None:
         kinds.update(e["kind"] for e in sim.events)
         kinds.update(f"offer:{e['status']}" for e in sim.events if e["kind"] == "offer")
         for f in dataclasses.fields(World):
+            if not f.compare:  # caches, not state
+                continue
             assert getattr(folded, f.name) == getattr(sim.world, f.name), (policy, seed, f.name)
     # The runs exercised the state-changing events, so the comparison above meant something.
     wanted = {"send", "deliver", "offer", "action", "incident", "rung", "belief", "order",

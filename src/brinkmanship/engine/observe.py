@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from brinkmanship.engine.world import MessageState, OfferState, World
+from brinkmanship.engine.world import Event, MessageState, OfferState, World
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.negotiation import part_choices
 from brinkmanship.policies.base import Observation, OfferView, Option, Received, Sighting
@@ -21,14 +21,14 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
     ix = world.ix
     side = ix.side_of[actor]
     at = _clock(world)
-    inbox = tuple(_received(world, m, at) for m in world.messages.values()
+    views = world.views
+    inbox = tuple(views.get(m.id) or views.setdefault(m.id, _received(world, m, at))
+                  for m in world.messages.values()
                   if m.received_at is not None and (m.recipient == actor or m.public
                                                     or m.sender == actor))
-    seen = [e for e in world.sightings
-            if e.get("public", True) or ix.side_of.get(e["actor"]) == side]
-    sightings = tuple(Sighting("incident" if e["kind"] == "incident" else "action",
-                               e.get("incident") or e["action"], e["side"], at(e["s"]),
-                               bool(e.get("authorised", True))) for e in seen)
+    sightings = tuple(views.get(e["seq"]) or views.setdefault(e["seq"], _sighting(e, at))
+                      for e in world.sightings
+                      if e.get("public", True) or ix.side_of.get(e["actor"]) == side)
     deadlines = {d.id: d.at for d in ix.sc.deadlines if actor in d.known_to}
     return Observation(
         actor=actor, side=side, now=at(world.t), reason=reason, inbox=inbox,
@@ -108,6 +108,12 @@ def _received(world: World, m: MessageState, at) -> Received:  # type: ignore[no
                     m.channel, m.public, at(m.sent_at), at(m.received_at),
                     dict(m.received_terms or {}), dict(m.private_terms),
                     dict(m.received_signals or {}), m.replies_to)
+
+
+def _sighting(e: Event, at) -> Sighting:  # type: ignore[no-untyped-def]
+    return Sighting("incident" if e["kind"] == "incident" else "action",
+                    e.get("incident") or e["action"], e["side"], at(e["s"]),
+                    bool(e.get("authorised", True)))
 
 
 def _offer(o: OfferState, at) -> OfferView:  # type: ignore[no-untyped-def]

@@ -73,6 +73,8 @@ class World:
     sightings: list[Event] = field(default_factory=list)
     public_proposals: dict[str, dict[str, str]] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
+    # Observation views of messages and sightings, built once each: a cache, not state.
+    views: dict[Any, Any] = field(default_factory=dict, compare=False)
     settlement: Event | None = None
     war: Event | None = None
     version: int = 0

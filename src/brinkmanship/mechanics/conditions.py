@@ -8,6 +8,8 @@ from brinkmanship.scenario.schema import Condition
 
 def holds(cond: Condition, world: World) -> bool:
     """Whether every part of ``cond`` holds in ``world`` now."""
+    if not cond.model_fields_set:
+        return True  # nothing was required
     ix = world.ix
     if any(f not in world.flags for f in cond.flags):
         return False
