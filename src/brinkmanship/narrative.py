@@ -69,17 +69,19 @@ def _instant(iso: str) -> datetime:
 
 
 def _short(name: str) -> str:
-    """A name cut before its title (", Secretary of State") and to the column's width."""
-    for mark in (",", " ("):
-        name = name.split(mark, 1)[0]
-    return name if len(name) <= WHO_WIDTH else name[: WHO_WIDTH - 1] + "…"
+    """A name cut to the width of the narrative's 'who' column."""
+    return name if len(name) <= WHO_WIDTH else name[: WHO_WIDTH - 1] + "\u2026"
 
 
 def _name(ix: Index, actor: str | None) -> str:
+    """An actor's name without its title (", Secretary of State", "(Ankara)")."""
     if actor is None:
         return "—"
     a = ix.actors.get(actor)
-    return a.name if a else actor
+    name = a.name if a else actor
+    for mark in (",", " ("):
+        name = name.split(mark, 1)[0]
+    return name
 
 
 def _msg_name(ix: Index, ev: Event) -> str:
