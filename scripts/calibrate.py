@@ -29,6 +29,9 @@ from brinkmanship.engine.simulate import index_of
 from brinkmanship.policies.registry import DEFAULT
 
 Z95 = 1.959963984540054
+CORE_ISSUES = ("missiles", "pledge")
+"""The recorded deal's heart, for the looser comparison: its public terms on these issues
+(issues the scenario does not have are skipped)."""
 _SCENARIO: Any = None
 _POLICIES: dict[str, str] = {}
 
@@ -71,9 +74,16 @@ def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict
         same = [r for r in settled if r["public"] == want.public_terms and
                 r["private"] == want.private_terms]
         public_only = [r for r in settled if r["public"] == want.public_terms]
+        agreed = {**want.private_terms, **want.public_terms}
+        same_deal = [r for r in settled if {**r["private"], **r["public"]} == agreed]
+        core = [r for r in settled if all({**r["private"], **r["public"]}.get(i) == o
+                                          for i, o in want.public_terms.items()
+                                          if i in CORE_ISSUES)]
         out["historical_terms"] = {"of_runs": _share(len(same), n),
                                    "of_settlements": _share(len(same), len(settled)),
-                                   "public_terms_only_of_runs": _share(len(public_only), n)}
+                                   "public_terms_only_of_runs": _share(len(public_only), n),
+                                   "same_agreed_terms_of_runs": _share(len(same_deal), n),
+                                   "core_of_runs": _share(len(core), n)}
     out["private_deals"] = _share(sum(1 for r in settled if r["private"]), n)
     out["war_paths"] = [{"path": p, **_share(c, n)} for p, c in Counter(
         f"{r['origin']} -> {r['via']} -> {r['rung']}" for r in wars).most_common(5)]
@@ -109,6 +119,10 @@ def _print(name: str, policy: str, res: dict[str, Any], seconds: float) -> None:
               f"[{h['of_runs']['ci95'][0]:.1%}, {h['of_runs']['ci95'][1]:.1%}], "
               f"{h['of_settlements']['share']:.1%} of settlements; historical public terms: "
               f"{h['public_terms_only_of_runs']['share']:.1%} of runs")
+        for key, label in (("same_agreed_terms_of_runs", "same agreed terms, public or not"),
+                           ("core_of_runs", f"its core ({', '.join(CORE_ISSUES)})")):
+            print(f"  {label}: {h[key]['share']:.1%} of runs "
+                  f"[{h[key]['ci95'][0]:.1%}, {h[key]['ci95'][1]:.1%}]")
     print(f"  settlements with private terms: {res['private_deals']['share']:.1%} of runs")
     if "settlement_hours_after_start" in res:
         q = res["settlement_hours_after_start"]

@@ -56,7 +56,7 @@ def _policies(specs: list[str]) -> dict[str, str]:
     return chosen
 
 
-def _instant(text: str | None) -> Any:
+def _instant(text: str | None, option: str = "--until") -> Any:
     if text is None:
         return None
     from brinkmanship.scenario.timeparse import parse_instant
@@ -64,7 +64,7 @@ def _instant(text: str | None) -> Any:
     try:
         return parse_instant(text)
     except ValueError as exc:
-        fail(f"--until: {exc}")
+        fail(f"{option}: {exc}")
 
 
 def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None) -> None:
@@ -153,6 +153,47 @@ def replay(
 
 
 @app.command()
+def explain(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    seed: SeedOpt = 0,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's "
+                                              "decisions.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="Only each actor's latest decision "
+                                           "at or before this instant (ISO 8601 UTC, or "
+                                           "'YYYY-MM-DDTHH:MM Zone/Name').")] = None,
+    policy: Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
+                                              "an actor (repeatable).")] = [],  # noqa: B006
+    as_json: JsonOpt = False,
+) -> None:
+    """Show why the decision-makers of a run chose what they did: options, expected-utility
+    terms, advisers' positions, beliefs before and after."""
+    from brinkmanship.engine import PolicyError, simulate
+    from brinkmanship.explain import ExplainError, explanations, render
+
+    sc = load(scenario)
+    chosen = _policies(policy)
+    moment = _instant(at, "--at")
+    try:
+        result = simulate(sc, chosen, seed)
+        found = explanations(sc, result.events, actor, moment)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    except ExplainError as exc:
+        fail(str(exc))
+    except PolicyError as exc:
+        fail(str(exc), 1)
+    if as_json:
+        typer.echo(json.dumps({"scenario": sc.scenario.id, "seed": seed,
+                               "decisions": [e.to_dict() for e in found]}, ensure_ascii=False))
+        return
+    if not found:
+        typer.echo("No decision with a trace matches (decision-makers other than the default "
+                   "may leave none).")
+    for line in render(sc, found):
+        typer.echo(line)
+
+
+@app.command()
 def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")]) -> None:
     """Check a scenario file: syntax, fields, references, times."""
     sc = load(file)
@@ -222,6 +263,9 @@ OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="Discard the run
                                             "in --out and start afresh.")]
 PolicyOpt = Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
                                               "an actor (repeatable).")]
+DefaultPolicyOpt = Annotated[str | None, typer.Option("--default-policy", help="The "
+                                                     "decision-maker of every actor not "
+                                                     "named by --policy.")]
 ImportOpt = Annotated[list[str], typer.Option("--import", help="A module to import first, "
                                               "where custom policies register (repeatable).")]
 
@@ -237,9 +281,10 @@ def _analysis_errors() -> tuple[type[BaseException], ...]:
             BackendError)
 
 
-def _many_runs(scenario: str, policy: list[str], imports: list[str], runs: int,
-               seed_start: int, jobs: int | None, out: Path | None, backend: str,
-               address: str | None, overwrite: bool, arms: Any) -> Any:
+def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
+               imports: list[str], runs: int, seed_start: int, jobs: int | None,
+               out: Path | None, backend: str, address: str | None, overwrite: bool,
+               arms: Any) -> Any:
     """Run a study with a progress display; on Ctrl-C say what was kept and exit 130."""
     import os
 
@@ -253,9 +298,9 @@ def _many_runs(scenario: str, policy: list[str], imports: list[str], runs: int,
     try:
         with display:
             return run_arms(sc, arms, runs, seed_start=seed_start, policies=_policies(policy),
-                            out=out, jobs=jobs or os.cpu_count() or 1, backend=backend,
-                            address=address, progress=display, overwrite=overwrite,
-                            imports=imports)
+                            default_policy=default_policy, out=out,
+                            jobs=jobs or os.cpu_count() or 1, backend=backend, address=address,
+                            progress=display, overwrite=overwrite, imports=imports)
     except KeyboardInterrupt:
         kept = f"{display.saved} of {display.total} runs saved"
         hint = f" in {out}; run the same command again to continue" if out else \
@@ -277,14 +322,15 @@ def mc(
     address: AddressOpt = None,
     overwrite: OverwriteOpt = False,
     policy: PolicyOpt = [],  # noqa: B006
+    default_policy: DefaultPolicyOpt = None,
     imports: ImportOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table."""
     from brinkmanship.analysis.text import summary_lines
 
-    results = _many_runs(scenario, policy, imports, runs, seed_start, jobs, out, backend,
-                         address, overwrite, None)
+    results = _many_runs(scenario, policy, default_policy, imports, runs, seed_start, jobs, out,
+                         backend, address, overwrite, None)
     with results:
         summary = results.summary()
     if as_json:
@@ -319,6 +365,7 @@ def compare(
     address: AddressOpt = None,
     overwrite: OverwriteOpt = False,
     policy: PolicyOpt = [],  # noqa: B006
+    default_policy: DefaultPolicyOpt = None,
     imports: ImportOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
 ) -> None:
@@ -330,8 +377,8 @@ def compare(
         arms = counterfactual_arms(force, close, set_, forbid, incident, vary)
     except _analysis_errors() as exc:
         fail(str(exc))
-    results = _many_runs(scenario, policy, imports, runs, seed_start, jobs, out, backend,
-                         address, overwrite, arms)
+    results = _many_runs(scenario, policy, default_policy, imports, runs, seed_start, jobs, out,
+                         backend, address, overwrite, arms)
     with results:
         cmp = results.comparison()
     if as_json:

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from brinkmanship.analysis.counterfactual import (Counterfactual, CounterfactualError,
-                                                  ForcedChoice)
+from brinkmanship.analysis.counterfactual import Counterfactual, CounterfactualError, ForcedChoice
 from brinkmanship.analysis.rows import row_of
 from brinkmanship.analysis.study import Arm, Study
 from brinkmanship.analysis.worker import simulate_arm
@@ -17,8 +16,12 @@ SEEDS = range(40)
 
 
 def study(harbour: Scenario, **change: object) -> Study:
+    # These tests are about the counterfactual machinery, on the plain baseline
+    # decision-maker whose habits they rely on (it sends Crimson's share offer, Azure holds
+    # the reprisal from the start), not about the default decision-maker.
     return Study.make(harbour, arms=[Arm("baseline"),
-                                     Arm("cf", Counterfactual.build(**change))])  # type: ignore[arg-type]
+                                     Arm("cf", Counterfactual.build(**change))],  # type: ignore[arg-type]
+                      default="baseline")
 
 
 def forced_decisions(events: list[dict]) -> list[dict]:

@@ -3,6 +3,7 @@ and the table equals that of an uninterrupted run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -54,10 +55,8 @@ def start_and_stop(out: Path, sig: int) -> subprocess.CompletedProcess[str]:
         proc.send_signal(sig)  # the main process alone is killed
     stdout, stderr = proc.communicate(timeout=60)
     if sig != signal.SIGINT:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # its orphaned workers, if any remain
-        except ProcessLookupError:
-            pass
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout,
                                        "".join(lines) + stderr)
 

@@ -72,6 +72,15 @@ def test_unknown_policy_and_actor(harbour: Scenario) -> None:
         monte_carlo(harbour, runs=1, policies={"azure_pm": "clever"})
     with pytest.raises(StudyError, match="no actor 'nobody'"):
         monte_carlo(harbour, runs=1, policies={"nobody": "passive"})
+    with pytest.raises(StudyError, match="--default-policy clever: unknown policy"):
+        monte_carlo(harbour, runs=1, default_policy="clever")
+
+
+def test_default_policy_decides_for_the_others(harbour: Scenario) -> None:
+    res = monte_carlo(harbour, runs=5, policies={"azure_pm": "random"},
+                      default_policy="passive")
+    assert res.study.policies == {"azure_envoy": "passive", "azure_pm": "random",
+                                  "crimson_pm": "passive", "gull_chief": "passive"}
 
 
 def test_summary_counts_and_intervals(harbour: Scenario) -> None:
@@ -91,7 +100,8 @@ def test_summary_counts_and_intervals(harbour: Scenario) -> None:
 
 def test_comparison_is_paired_on_seeds(harbour: Scenario) -> None:
     res = compare(harbour, Counterfactual.build(
-        sets=["responses.reprisal.hold_failure_probability=1"]), runs=150)
+        sets=["responses.reprisal.hold_failure_probability=1"]), runs=150,
+        default_policy="baseline")  # it holds the reprisal on most seeds
     cmp = res.comparison()
     arm = cmp["arms"][1]
     table = res.to_arrow(columns=["arm", "seed", "outcome", "payoff_azure_pm"]).to_pylist()
@@ -126,3 +136,41 @@ def test_tables_for_notebooks(harbour: Scenario) -> None:
     table = pa.table(res)  # through the Arrow PyCapsule stream, as polars and pandas read it
     assert table.equals(res.to_arrow())
     assert table.schema.field("rung_levels").type == pa.list_(pa.int64())
+
+
+class _Broken:
+    """Fails when a public offer on fishing reaches its actor: in some runs, not all."""
+
+    name = "broken"
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        pass
+
+    def decide(self, obs, rng):  # type: ignore[no-untyped-def]
+        if any(m.draft == "fishing_offer" for m in obs.inbox):
+            raise RuntimeError("no idea what to do")
+        from brinkmanship.policies.base import Decision
+
+        return Decision()
+
+
+def test_a_failing_run_is_named_and_finished_rows_are_kept(harbour: Scenario,
+                                                           tmp_path: Path) -> None:
+    from brinkmanship.analysis.backends import RunFailed
+    from brinkmanship.policies.registry import REGISTRY, register
+
+    register("broken", _Broken)
+    try:
+        with monte_carlo(harbour, runs=200, default_policy="baseline") as plain:
+            sent = plain.to_arrow(columns=["seed", "sent"]).to_pylist()
+        first = next(r["seed"] for r in sent if "fishing_offer" in r["sent"])
+        assert first > 0
+        out = tmp_path / "x.duckdb"
+        with pytest.raises(RunFailed, match=rf"arm 'baseline', seed {first}: RuntimeError"):
+            monte_carlo(harbour, runs=200, policies={"gull_chief": "broken"},
+                        default_policy="baseline", out=out)
+        with open_results(out) as res:
+            kept = res.to_arrow(columns=["seed"]).column("seed").to_pylist()
+        assert all(seed < first for seed in kept)
+    finally:
+        del REGISTRY["broken"]

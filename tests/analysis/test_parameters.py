@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from brinkmanship.analysis.parameters import (ParameterError, get_parameter, parse_assignment,
-                                              parse_sweep, set_parameter)
+from brinkmanship.analysis.parameters import (
+    ParameterError,
+    get_parameter,
+    parse_assignment,
+    parse_sweep,
+    set_parameter,
+)
 from brinkmanship.scenario.schema import Scenario
 
 

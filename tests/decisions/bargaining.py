@@ -73,6 +73,7 @@ def alternating_offers(rounds: int, delta: float, steps: int = 20,
              "assumption": "B's payoff is its share"}],
         "decision_models": [
             {"actor": a, "rationality": rationality, "depth": min(rounds, 6),
+             "considered": 1000,
              "discount_per_hour": delta, "review_hours": 0.25,
              "assumption": "near-perfect rationality to test the SPE"}
             for a in ("a_leader", "b_leader")],

@@ -25,24 +25,25 @@ from brinkmanship.scenario.schema import Scenario
 
 
 def monte_carlo(scenario: Scenario | str | Path, runs: int = 1000, *, seed_start: int = 0,
-                policies: Mapping[str, str] | None = None, out: str | Path | None = None,
-                jobs: int = 1, backend: str = "local", address: str | None = None,
-                progress: bool | Progress = False, overwrite: bool = False,
-                imports: Sequence[str] = ()) -> Results:
+                policies: Mapping[str, str] | None = None, default_policy: str | None = None,
+                out: str | Path | None = None, jobs: int = 1, backend: str = "local",
+                address: str | None = None, progress: bool | Progress = False,
+                overwrite: bool = False, imports: Sequence[str] = ()) -> Results:
     """Run seeds ``seed_start .. seed_start + runs - 1`` of the scenario as it is.
 
-    ``policies`` maps actors to registered decision-maker names (others get the default);
+    ``policies`` maps actors to registered decision-maker names; the others get
+    ``default_policy`` (None: the package's default decision-maker);
     ``imports`` names modules the workers import first, where custom policies register.
     """
-    study = Study.make(_scenario(scenario), policies, None, imports)
+    study = Study.make(_scenario(scenario), policies, None, imports, default_policy)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
 
 
 def compare(scenario: Scenario | str | Path,
             counterfactuals: Counterfactual | Mapping[str, Counterfactual], runs: int = 1000,
             *, seed_start: int = 0, policies: Mapping[str, str] | None = None,
-            out: str | Path | None = None, jobs: int = 1, backend: str = "local",
-            address: str | None = None, progress: bool | Progress = False,
+            default_policy: str | None = None, out: str | Path | None = None, jobs: int = 1,
+            backend: str = "local", address: str | None = None, progress: bool | Progress = False,
             overwrite: bool = False, imports: Sequence[str] = ()) -> Results:
     """Run the baseline and each counterfactual arm on the same seeds.
 
@@ -54,7 +55,7 @@ def compare(scenario: Scenario | str | Path,
     if BASELINE in named:
         raise ValueError(f"{BASELINE!r} names the unchanged scenario; call the arm otherwise")
     arms = [Arm(BASELINE), *(Arm(name, change) for name, change in named.items())]
-    study = Study.make(_scenario(scenario), policies, arms, imports)
+    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
 
 
@@ -69,11 +70,12 @@ def sweep(scenario: Scenario | str | Path, path: str, values: Sequence[Any], run
 
 def run_arms(scenario: Scenario | str | Path, arms: Sequence[Arm] | None, runs: int = 1000,
              *, seed_start: int = 0, policies: Mapping[str, str] | None = None,
-             imports: Sequence[str] = (), out: str | Path | None = None, jobs: int = 1,
-             backend: str = "local", address: str | None = None,
-             progress: bool | Progress = False, overwrite: bool = False) -> Results:
+             default_policy: str | None = None, imports: Sequence[str] = (),
+             out: str | Path | None = None, jobs: int = 1, backend: str = "local",
+             address: str | None = None, progress: bool | Progress = False,
+             overwrite: bool = False) -> Results:
     """Run the given arms (None: the scenario as it is) on the same seeds."""
-    study = Study.make(_scenario(scenario), policies, arms, imports)
+    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
 
 

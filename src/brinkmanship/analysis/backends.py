@@ -134,9 +134,15 @@ class ProcessPool:
             task = next(tasks, None)
             if task is None:
                 return False
-            self.pool.apply_async(_pool_task, (task,),
-                                  callback=lambda rows, t=task: done.put((t, rows, None)),
-                                  error_callback=lambda e, t=task: done.put((t, None, e)))
+
+            def finished(rows: list[Row], t: Task = task) -> None:
+                done.put((t, rows, None))
+
+            def failed(error: BaseException, t: Task = task) -> None:
+                done.put((t, None, error))
+
+            self.pool.apply_async(_pool_task, (task,), callback=finished,
+                                  error_callback=failed)
             return True
 
         while in_flight < self.workers * IN_FLIGHT_PER_WORKER and submit():

@@ -15,6 +15,7 @@ and the issues may be left out to match any (``accept:second_letter``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, get_args
@@ -97,13 +98,12 @@ class Counterfactual:
     distortion: bool = True
 
     @classmethod
-    def build(cls, force: list[str] | tuple[str, ...] = (), close: list[str] | tuple[str, ...] = (),
-              sets: list[str] | dict[str, Any] | tuple[str, ...] = (),
-              forbid: list[str] | tuple[str, ...] = (),
-              incidents: list[str] | tuple[str, ...] = ()) -> Counterfactual:
+    def build(cls, force: Sequence[str | ForcedChoice] = (), close: Sequence[str] = (),
+              sets: Sequence[str] | Mapping[str, Any] = (), forbid: Sequence[str] = (),
+              incidents: Sequence[str] = ()) -> Counterfactual:
         """From command-line spellings: ``force`` ACTOR=OPTION[,after=TIME], ``sets``
         PATH=VALUE (or a dict of them), ``incidents`` ID@TIME."""
-        pairs = list(sets.items()) if isinstance(sets, dict) else [
+        pairs = list(sets.items()) if isinstance(sets, Mapping) else [
             _assignment(text) for text in sets]
         return cls(tuple(ForcedChoice.parse(f) if isinstance(f, str) else f for f in force),
                    tuple(close), tuple(pairs), tuple(forbid),

@@ -324,9 +324,10 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     clock_axis(ax, sc, 0.0, hi)
     ax.set_xlim(-0.015 * hi, 1.015 * hi)  # room for marks at the very start and end
     ax.grid(axis="x", alpha=0.2)
-    handles = [Line2D([], [], color=colour[c], linewidth=1.6,
-                      label=_wrap(f"{ix.channels[c].name} ({ix.channels[c].visibility})", 42))
-               for c in channels]
+    handles: list[Line2D | Patch] = [
+        Line2D([], [], color=colour[c], linewidth=1.6,
+               label=_wrap(f"{ix.channels[c].name} ({ix.channels[c].visibility})", 42))
+        for c in channels]
     handles += [Line2D([], [], color="#555555", linestyle=(0, (2, 2)),
                        label="not delivered before the end"),
                 Line2D([], [], marker="*", color=COLOURS["war"], linestyle="none",
@@ -485,8 +486,7 @@ def comparison_figure(cmp: dict[str, Any]) -> Figure:
     ax.set_xlabel(f"change in share of runs against '{cmp['baseline']}' (percentage points), "
                   "paired 95% interval")
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title("Counterfactuals: " + "; ".join(
-        f"{a['arm']} = {a['label']}" for a in arms)[:160], fontsize=9)
+    ax.set_title(f"Each arm against '{cmp['baseline']}' on the same seeds", fontsize=10)
     return fig
 
 

@@ -15,8 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from brinkmanship.analysis.montecarlo import Results, open_results
-from brinkmanship.analysis.plots import (comparison_figure, escalation_figure, outcome_figure,
-                                         save_png, sweep_figure, timeline_figure)
+from brinkmanship.analysis.plots import (
+    comparison_figure,
+    escalation_figure,
+    outcome_figure,
+    save_png,
+    sweep_figure,
+    timeline_figure,
+)
 from brinkmanship.analysis.profiles import escalation_profile
 from brinkmanship.analysis.rows import row_of
 from brinkmanship.analysis.storage import StoreError

@@ -52,13 +52,19 @@ class Study:
 
     @classmethod
     def make(cls, scenario: Scenario, policies: Mapping[str, str] | None = None,
-             arms: Sequence[Arm] | None = None, imports: Sequence[str] = ()) -> Study:
-        """A checked study; actors not in ``policies`` get the default decision-maker."""
+             arms: Sequence[Arm] | None = None, imports: Sequence[str] = (),
+             default: str | None = None) -> Study:
+        """A checked study; actors not in ``policies`` get ``default`` (None: the package's
+        default decision-maker)."""
         for module in imports:
             _import(module)
         from brinkmanship.policies.registry import DEFAULT, REGISTRY
 
         chosen = dict(policies or {})
+        default = default or DEFAULT
+        if default not in REGISTRY:
+            raise StudyError(f"--default-policy {default}: unknown policy {default!r} "
+                             f"(known: {', '.join(sorted(REGISTRY))})")
         ix = index_of(scenario)
         for actor, name in sorted(chosen.items()):
             if actor not in ix.actors:
@@ -67,7 +73,7 @@ class Study:
             if not isinstance(name, str) or name not in REGISTRY:
                 raise StudyError(f"--policy {actor}={name}: unknown policy {name!r} "
                                  f"(known: {', '.join(sorted(REGISTRY))})")
-        resolved = {a: chosen.get(a, DEFAULT) for a in sorted(set(ix.deciders) | set(chosen))}
+        resolved = {a: chosen.get(a, default) for a in sorted(set(ix.deciders) | set(chosen))}
         arms = tuple(arms) if arms else (Arm(BASELINE),)
         names = [a.name for a in arms]
         if len(set(names)) != len(names):

@@ -140,5 +140,6 @@ def _message_name(ix: Any, ev: Event) -> str:
     mode, _, offer = ev["id"].partition(":")
     target = ix.messages.get(offer)
     what = target.name if target else offer
-    return {"accept": f"accepts {what}", "reject": f"rejects {what}",
-            "part": f"accepts part of {what}"}.get(mode, ev["id"])
+    verbs = {"accept": f"accepts {what}", "reject": f"rejects {what}",
+             "part": f"accepts part of {what}"}
+    return verbs.get(mode, str(ev["id"]))

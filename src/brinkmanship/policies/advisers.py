@@ -51,6 +51,10 @@ class Council:
         """Whether one of the leader's meetings is sitting at second ``t`` (before its end)."""
         return any(start <= t < end for start, end in self.spans)
 
+    def meeting_ahead(self, t: int) -> bool:
+        """Whether one of the leader's meetings is still to open after second ``t``."""
+        return any(start > t for start, _ in self.spans)
+
     def combined(self, own: Vec, voices: list[Voice]) -> Vec:
         """The weights the leader chooses with: its own and the advisers', by influence."""
         if not voices:

@@ -29,12 +29,14 @@ CACHE_LIMIT = 50_000
 
 @dataclass(frozen=True)
 class Row:
-    """One option in a finished look-ahead: against whom, its value terms, the likely reply."""
+    """One option in a finished look-ahead: against whom, its value terms, the likely reply,
+    and whether the leader thought it through (only those can be chosen)."""
 
     option: Option
     versus: str
     value: Vec
     reply: Reply | None
+    considered: bool = True
 
 
 class CrisisModel:
@@ -92,6 +94,18 @@ class CrisisModel:
         return self._stakes[holder]
 
     # -- evaluation ----------------------------------------------------------------------
+    def consulted(self, opt: Option, s: Situation) -> bool:
+        """Whether ``opt`` is a matter for the leader's council: an answer to an offer (a
+        draft that counters one included) or a military action."""
+        if opt.kind in ("accept", "accept_part", "reject"):
+            return True
+        if opt.kind == "act":
+            return self.ix.actions[opt.target].kind == "military"
+        if opt.kind == "send":
+            pending = {o.id for o in s.offers if o.recipient == self.actor}
+            return bool(pending.intersection(self.ix.messages[opt.target].replies_to))
+        return False
+
     def undominated(self, options: tuple[Option, ...]) -> tuple[Option, ...]:
         """The options less those dominated: the same answer over a slower channel of the
         same visibility (it says the same thing later)."""
@@ -121,14 +135,16 @@ class CrisisModel:
 
     def _rows(self, s: Situation, options: tuple[Option, ...], weights: Vec) -> list[Row]:
         """Every option at a first glance (no reply pictured); then the ``considered`` best
-        of them, and waiting, thought through in the other side's shoes."""
-        rows = [self._row(s, o, weights, 0) for o in options]
-        if self.dm.depth == 0:
-            return rows
-        ranked = sorted(range(len(rows) - 1), key=lambda i: (-dot(weights, rows[i].value), i))
-        for i in [*ranked[:self.dm.considered], len(rows) - 1]:
-            rows[i] = self._row(s, options[i], weights, None)
-        return rows
+        of them, and waiting, thought through in the other side's shoes. The leader chooses
+        among those only; the others keep their first-glance value, marked unconsidered."""
+        wait = len(options) - 1
+        if wait <= self.dm.considered:  # everything will be thought through anyway
+            return [self._row(s, o, weights, None) for o in options]
+        glance = [self._row(s, o, weights, 0) for o in options]
+        ranked = sorted(range(wait), key=lambda i: (-dot(weights, glance[i].value), i))
+        deep = set(ranked[:self.dm.considered]) | {wait}
+        return [self._row(s, o, weights, None) if i in deep else
+                replace(glance[i], considered=False) for i, o in enumerate(options)]
 
     def _row(self, s: Situation, opt: Option, weights: Vec, depth: int | None) -> Row:
         versus = self.versus(s, opt)
@@ -137,13 +153,15 @@ class CrisisModel:
         return Row(opt, versus, mine, reply)
 
     def versus(self, s: Situation, opt: Option) -> str:
-        """Whose answer the leader pictures: the addressee of a message or answer, else its
-        main counterpart (itself where it has none, and then the look-ahead stops there)."""
+        """Whose answer the actor pictures: for a message, the leader of the addressee's side
+        (an envoy carries it to the one who decides on the offers on the table); for an
+        answer, the offerer; else its main counterpart (itself where it has none, and then
+        the look-ahead stops there)."""
         ix = self.ix
         if opt.kind == "send" and opt.target in ix.messages:
             to = ix.messages[opt.target].recipient
             if ix.side_of[to] != self.side:
-                return to
+                return ix.leader_of[ix.side_of[to]]
         if opt.kind in ("accept", "accept_part", "reject"):
             offer = next((o for o in s.offers if o.id == opt.target), None)
             if offer is not None:
@@ -166,10 +184,13 @@ class CrisisModel:
 
     def player(self, actor: str, weights: Vec) -> Player:
         dm = self.decision_model(actor)
-        values = tuple(sorted(dm.order_values.items())) if actor == self.actor else ()
+        mine = actor == self.actor
+        orders = tuple(sorted(dm.order_values.items())) if mine else ()
+        postures = tuple(sorted((f, p, v) for f, table in dm.posture_values.items()
+                                for p, v in table.items())) if mine else ()
         return Player(actor, self.stakes(actor), weights, dm.rationality, dm.horizon_hours,
-                      -math.log(dm.discount_per_hour), values,
-                      self.ix.leader_of[self.ix.side_of[actor]])
+                      -math.log(dm.discount_per_hour), orders,
+                      self.ix.leader_of[self.ix.side_of[actor]], postures, dm.inertia)
 
     def opponent(self, actor: str, resolve: float) -> Player:
         """The other side as the leader imagines it: its declared weights, seen through the

@@ -51,6 +51,23 @@ def logit(precision: float, scores: Sequence[float]) -> list[float]:
     return [w / total for w in weights]
 
 
+def quantal(precision: float, scores: Sequence[float], inertia: float) -> list[float]:
+    """Choice probabilities over options whose last is waiting: a two-level (nested) logit.
+
+    Whether to act at all is a logit between waiting and the best other option less
+    ``inertia``; which option, if acting, a logit among the others. Judging "act or wait"
+    by the best option, not by how many there are, keeps a crowd of trivial options from
+    making a leader busy (the duplicates problem of plain logit; McFadden 1978). With a
+    very high precision this picks the expected-utility maximum (when it beats waiting by
+    ``inertia``).
+    """
+    if len(scores) == 1:
+        return [1.0]
+    acting = scores[:-1]
+    act = logit(precision, [max(acting) - inertia, scores[-1]])[0]
+    return [act * p for p in logit(precision, acting)] + [1.0 - act]
+
+
 @dataclass(frozen=True)
 class Player:
     """One side of the look-ahead, as the leader models it."""
@@ -63,9 +80,15 @@ class Player:
     rho: float
     order_values: tuple[tuple[str, float], ...]
     leader: str
+    posture_values: tuple[tuple[str, str, float], ...] = ()
+    inertia: float = 0.0
 
     def orders_per_hour(self, s: Situation) -> float:
-        return sum(v for order, v in self.order_values if s.order_on(order))
+        """What the orders in force and the postures held are worth per hour to the player."""
+        if not self.order_values and not self.posture_values:
+            return 0.0
+        return sum(v for order, v in self.order_values if s.order_on(order)) + \
+            sum(v for force, posture, v in self.posture_values if s.posture(force) == posture)
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,7 @@ class Lookahead:
         self.root_t = 0
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
+        self._carried: dict[tuple[object, ...], Vec] = {}
 
     def option(self, s: Situation, opt: Option, depth: int | None = None
                ) -> tuple[Pair, Reply | None]:
@@ -109,7 +133,8 @@ class Lookahead:
         options = [*self.moves.options(s, player.actor), WAIT]
         values = [self._after(s, self.moves.step(s, player.actor, o), 1 - mover, depth - 1)[0]
                   for o in options]
-        probs = logit(player.rationality, [dot(player.weights, v[mover]) for v in values])
+        probs = quantal(player.rationality, [dot(player.weights, v[mover]) for v in values],
+                        player.inertia)
         mine, theirs = self.players[0].stakes.zero, self.players[1].stakes.zero
         for p, (a, b) in zip(probs, values, strict=True):
             mine = add(mine, scale(a, p))
@@ -132,8 +157,7 @@ class Lookahead:
             else:
                 pair = self._leaf(nxt)
             conts.append((p, pair))
-        pair = tuple(self._ending(s, step, k, conts) for k in (0, 1))
-        return (pair[0], pair[1]), reply
+        return (self._ending(s, step, 0, conts), self._ending(s, step, 1, conts)), reply
 
     def _ending(self, s: Situation, step: Step, k: int, conts: list[tuple[float, Pair]]) -> Vec:
         """One player's value of a step: its ending, discounted, after the risk of transit."""
@@ -158,7 +182,7 @@ class Lookahead:
         out = mix(v, pl.stakes.war(risk.pmf, self.risk.esc.war_from), p)
         until = s.t + hours * 3600
         for due, pmf in risk.lumps:
-            if due <= until:
+            if s.t <= due <= until:
                 q = sum(pmf)
                 out = add(scale(out, 1.0 - q),
                           pl.stakes.war(pmf, self.risk.esc.war_from))
@@ -181,16 +205,25 @@ class Lookahead:
         if hours <= 0.0:
             return unres
         risk: Risk = self.risk.risk(pl.actor, s)
+        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s))
+        hit = self._carried.get(key)
+        if hit is None:
+            if len(self._carried) > 100_000:
+                self._carried.clear()
+            hit = self._carried[key] = self._carry_on(pl, risk, s.t, until, hours, key[-1])
+        return hit
+
+    def _carry_on(self, pl: Player, risk: Risk, t: int, until: float, hours: float,
+                  per_hour: float) -> Vec:
+        unres = pl.stakes.unresolved
         lam, rho = risk.rate, pl.rho
         k = lam / (lam + rho) * (1.0 - math.exp(-(lam + rho) * hours)) if lam + rho > 0 else 0.0
         v = mix(unres, pl.stakes.war(risk.pmf, self.risk.esc.war_from), k)
-        until = s.t + hours * 3600
         for due, pmf in risk.lumps:
-            if due <= until:
+            if t <= due <= until:
                 q = sum(pmf)
                 v = add(scale(v, 1.0 - q),
                         pl.stakes.war(pmf, self.risk.esc.war_from))
-        per_hour = pl.orders_per_hour(s)
         if per_hour:
             in_force = (1.0 - math.exp(-lam * hours)) / lam if lam > 0 else hours
             v = add(v, pl.stakes.term(ORDERS, per_hour * in_force))
@@ -213,7 +246,8 @@ class Lookahead:
                            for pl in self.players)
             pl = self.players[k]
             gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])
-            p = logit(pl.rationality, [gain, 0.0])[0]
+            p = quantal(pl.rationality, [gain, 0.0], pl.inertia)[0]
             if best is None or p * gain > best[0]:
                 best = (p * gain, (mix(mine, settle[0], p), mix(theirs, settle[1], p)))
         return base if best is None else best[1]
+

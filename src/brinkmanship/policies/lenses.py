@@ -23,8 +23,9 @@ import numpy as np
 from brinkmanship.policies.advisers import Voice, named, positions
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import CrisisModel, Row, crisis_model
-from brinkmanship.policies.expected_utility import logit
+from brinkmanship.policies.expected_utility import quantal
 from brinkmanship.policies.moves import WAIT
+from brinkmanship.policies.situation import Situation
 from brinkmanship.policies.values import Vec, dot, weights_vec
 from brinkmanship.scenario.schema import UTILITY_TERMS, Scenario
 
@@ -42,6 +43,7 @@ class LensesPolicy:
         self.weights: Vec = weights_vec(self.model.dm.weights)
         self.next_wake: Any = None
         self.accepted: str | None = None
+        self.started: set[str] = set()
 
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
         if self.accepted is not None:
@@ -54,24 +56,47 @@ class LensesPolicy:
         model = self.model
         t = model.ix.seconds(obs.now)
         meeting = obs.meeting if obs.reason == "meeting" else None
-        options = model.undominated(obs.options)
-        if meeting is None and model.council.in_meeting(t):
-            options = tuple(o for o in options if o.kind == "hold")
         situation = model.picture.situation(obs)
+        options = self._admissible(model.undominated(obs.options), situation, t, meeting)
         rows = model.evaluate(situation, options, self.weights)
         voices = model.council.present(meeting)
         weights = model.council.combined(self.weights, voices)
         precision = model.council.precision(t / 3600, obs.stress)
-        scores = [dot(weights, r.value) - (model.dm.inertia if r.option != WAIT else 0.0)
-                  for r in rows]
-        probs = logit(precision, scores)
+        scores = [dot(weights, r.value) for r in rows]
+        thought = [i for i, r in enumerate(rows) if r.considered]
+        chances = quantal(precision, [scores[i] for i in thought], model.dm.inertia)
+        probs = [0.0] * len(rows)
+        for i, p in zip(thought, chances, strict=True):
+            probs[i] = p
         pick = _draw(probs, float(rng.random()))
         trace = self._trace(obs, rows, scores, probs, pick, weights, precision, voices)
         self.weights = model.council.persuaded(self.weights, voices)
         chosen = rows[pick].option
         if chosen.kind == "accept":
             self.accepted = chosen.target
+        elif chosen.kind == "act" and not model.ix.actions[chosen.target].repeatable:
+            self.started.add(chosen.target)
         return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
+
+    def _admissible(self, options: tuple[Option, ...], s: Situation, t: int,
+                    meeting: str | None) -> tuple[Option, ...]:
+        """The options the leader weighs now.
+
+        Organisational routine: a pre-delegated response is reconsidered (held or released)
+        only once its trigger has happened; an action once ordered is not ordered again
+        while under way. Governmental politics: while one of its meetings
+        sits, the leader only holds or releases; a leader who consults answers offers and
+        takes military action only at a meeting's end, while meetings are still to come.
+        """
+        model = self.model
+        due = {r for r, _ in s.due}
+        out = [o for o in options if (o.kind not in ("hold", "release") or o.target in due)
+               and not (o.kind == "act" and o.target in self.started)]
+        if meeting is None and model.council.in_meeting(t):
+            return tuple(o for o in out if o.kind in ("hold", "release"))
+        if model.dm.consults and meeting is None and model.council.meeting_ahead(t):
+            out = [o for o in out if not model.consulted(o, s)]
+        return tuple(out)
 
     def _wake(self, obs: Observation) -> Any:
         """Ask to be woken ``review_hours`` on, unless the scenario gives the actor decision
@@ -121,7 +146,7 @@ def _key(opt: Option) -> str:
 
 def _row(row: Row, key: str, score: float, p: float) -> dict[str, Any]:
     out: dict[str, Any] = {"option": key, "eu": round(score, 3), "p": round(p, 4),
-                           "versus": row.versus,
+                           "versus": row.versus, "considered": row.considered,
                            "terms": {t: round(v, 3) for t, v in zip(UTILITY_TERMS, row.value,
                                                                     strict=True) if abs(v) > 5e-4}}
     if row.reply is not None:
@@ -131,13 +156,14 @@ def _row(row: Row, key: str, score: float, p: float) -> dict[str, Any]:
 
 def _why(keys: list[str], scores: list[float], probs: list[float], order: list[int],
          pick: int) -> str:
-    best = order[0]
+    likeliest = max(range(len(probs)), key=lambda i: (probs[i], -i))
     if len(order) == 1:
         return f"{keys[pick]} was the only course open"
-    if pick == best:
-        runner = order[1]
-        return (f"{keys[pick]} had the highest expected utility ({scores[pick]:+.3f}), "
-                f"{scores[pick] - scores[runner]:.3f} above {keys[runner]}; "
-                f"the logit rule chose it with probability {probs[pick]:.3f}")
-    return (f"{keys[pick]} ({scores[pick]:+.3f}) was drawn with probability {probs[pick]:.3f} "
-            f"although {keys[best]} scored higher ({scores[best]:+.3f}): the choice is noisy")
+    if pick == likeliest:
+        runner = next(i for i in order if i != pick)
+        return (f"{keys[pick]} was the likeliest choice (probability {probs[pick]:.3f}): "
+                f"expected utility {scores[pick]:+.3f}, against {scores[runner]:+.3f} for "
+                f"{keys[runner]}")
+    return (f"{keys[pick]} (expected utility {scores[pick]:+.3f}) was drawn with probability "
+            f"{probs[pick]:.3f}, though {keys[likeliest]} ({scores[likeliest]:+.3f}) was "
+            f"likelier at {probs[likeliest]:.3f}: the choice is noisy")

@@ -52,6 +52,7 @@ class Moves:
         self.review = review_hours
         self.relevant = relevant
         self.lapses = lapses
+        self.lapse_times = sorted(set(lapses.values()))
         sc = ix.sc
         self.drafts = {a: [m for m in sc.messages if m.sender == a and
                            m.id not in ix.reaction_drafts] for a in ix.actors}
@@ -234,7 +235,7 @@ class Moves:
         t = s.t + int(round(hours * 3600))
         due = tuple((r, d) for r, d in s.due if d > t)
         flags = s.flags
-        if any(self.lapses.get(f, t) < t for f in flags):
+        if any(s.t <= at < t for at in self.lapse_times):
             flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
         return s.but(t=t, due=due, flags=flags)
 

@@ -59,8 +59,8 @@ class Picture:
         return Situation(
             t=(t // CLOCK_STEP_S) * CLOCK_STEP_S,
             level=obs.rung_level,
-            flags=frozenset(f for f in obs.flags if f in self.relevant and
-                            self.lapses.get(f, t + 1) >= t),
+            flags=frozenset({f for f in obs.flags if f in self.relevant and
+                             self.lapses.get(f, t + 1) >= t} | self._triggered(obs)),
             postures=tuple(sorted(postures.items())),
             orders=tuple(sorted(orders.items())),
             held=frozenset(held),
@@ -70,6 +70,15 @@ class Picture:
             proposals=self._proposals(obs),
             minds=self._minds(obs),
         )
+
+    def _triggered(self, obs: Observation) -> set[str]:
+        """Reactions the public messages seen so far have set off (due, if not yet made)."""
+        out: set[str] = set()
+        for m in obs.inbox:
+            if m.public and m.terms:
+                out.update(f"reacted:{r.id}" for r in self.ix.sc.reactions
+                           if any(m.terms.get(i) == o for i, o in r.on_public_terms.items()))
+        return out
 
     def _pending(self, o: OfferView, channels: dict[str, str]) -> Pending:
         draft = self.ix.messages.get(o.id)
@@ -103,7 +112,7 @@ class Picture:
         return tuple(sorted(set(due)))
 
     def _assured(self, obs: Observation) -> tuple[tuple[str, str, str, str], ...]:
-        out = set()
+        out: set[tuple[str, str, str, str]] = set()
         for m in obs.inbox:
             if m.kind == "assurance":
                 to = self.ix.side_of[m.recipient]
@@ -143,7 +152,7 @@ class Picture:
             if m.sender_side == self.side and (m.recipient == other or m.public) and m.draft:
                 authority = ix.channels[m.channel].authority
                 shifts.append((dict(ix.messages[m.draft].signals),
-                               weights.get(authority, 1.0)))  # type: ignore[call-overload]
+                               weights.get(authority, 1.0)))
         for seen in obs.sightings:
             if seen.side == self.side and seen.kind == "action":
                 shifts.append((dict(ix.actions[seen.id].effects.signals), 1.0))
@@ -180,5 +189,3 @@ def relevant_flags(ix: Index) -> frozenset[str]:
     out |= {f"reacted:{r.id}" for r in sc.reactions}
     out |= {f"expired:{d.id}" for d in sc.deadlines}
     return frozenset(out)
-
-

@@ -11,7 +11,7 @@ from brinkmanship.policies.scripted import ScriptedPolicy
 from brinkmanship.policies.simple import PassivePolicy, RandomPolicy
 from brinkmanship.scenario.schema import Scenario
 
-DEFAULT = "baseline"
+DEFAULT = "lenses"
 
 REGISTRY: dict[str, Callable[[], Policy]] = {
     "baseline": BaselinePolicy,

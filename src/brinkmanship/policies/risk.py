@@ -6,7 +6,8 @@ the leader believes, then the pre-delegated responses it triggers, which fire un
 and fire anyway when a hold fails. Incidents arise at their hazard rates under the standing
 orders and postures in force; the other side's unauthorised ones more often as the leader
 doubts its control; the other side attacks (its least violent war-starting action) at a
-rate set by the leader's belief in its imminence. Responses already triggered and deadlines the leader knows are lumps of risk.
+rate set by the leader's belief in its imminence. Responses already triggered and deadlines
+the leader knows are lumps of risk.
 
 Distributions are cumulative vectors over the ladder, ``F[r] = P(highest rung <= r)``;
 independent branches multiply, which keeps every computation a few dozen flops.
@@ -104,7 +105,8 @@ class Risk:
 
     ``rate`` is the hazard of war per hour and ``pmf`` the rung distribution of such a war
     (summing to 1); ``lumps`` are (due second, war rung distribution) of responses already
-    triggered and of known deadlines, each summing to its probability of war.
+    triggered and of known deadlines, each summing to its probability of war; only those
+    falling inside the span being reckoned count.
     """
 
     rate: float
@@ -123,10 +125,19 @@ class RiskModel:
         self.horizon = horizon
         self.prior_control = prior_control
         self.attack = {side: self._attack_action(side) for side in ix.sides}
-        self._memo: dict[tuple[object, ...], Risk] = {}
         self._by_situation: dict[tuple[str, Situation], Risk] = {}
         self._incident_memo: dict[tuple[object, ...], tuple[tuple[str, bool, float, Pmf], ...]] \
             = {}
+        self._lump_memo: dict[tuple[object, ...], tuple[tuple[int, Pmf], ...]] = {}
+        self._hazard_memo: dict[tuple[object, ...], tuple[float, Pmf]] = {}
+        self._risks: dict[Risk, Risk] = {}
+        sc = ix.sc
+        self.incident_flags = frozenset(
+            {f for i in sc.incidents for f in (*i.requires.flags, *i.requires.not_flags)} |
+            {f"happened:{i.id}" for i in sc.incidents})
+        self.deadline_flags = frozenset(
+            {f for d in sc.deadlines for f in (*d.unless.flags, *d.unless.not_flags)} |
+            {f"expired:{d.id}" for d in sc.deadlines})
 
     def _attack_action(self, side: str) -> str | None:
         """What the side's enemies fear when they believe its attack imminent: the least
@@ -139,25 +150,29 @@ class RiskModel:
         return min(starts)[1] if starts else None
 
     def risk(self, actor: str, s: Situation) -> Risk:
-        """The war risk ``actor`` sees in ``s`` (memoised by situation, then by its hazard
-        parts, which many situations share)."""
+        """The war risk ``actor`` sees in ``s``. Each part is memoised on what it depends on
+        (incidents on postures, orders, holds and the flags incidents test; lumps on the
+        responses due and the deadlines' flags), since the look-ahead pictures many
+        situations that differ in nothing that matters to them."""
         hit = self._by_situation.get((actor, s))
-        if hit is not None:
-            return hit
-        key = (actor, s.hazard_key())
-        hit = self._memo.get(key)
         if hit is None:
-            if len(self._memo) > 200_000:
-                self._memo.clear()
-            hit = self._memo[key] = self._risk(actor, s)
-        if len(self._by_situation) > 200_000:
-            self._by_situation.clear()
-        self._by_situation[(actor, s)] = hit
+            if len(self._by_situation) > 200_000:
+                self._by_situation.clear()
+            key = (actor, s.postures, s.orders, s.held, s.level,
+                   s.flags & self.incident_flags, s.minds)
+            hazard = self._hazard_memo.get(key)
+            if hazard is None:
+                if len(self._hazard_memo) > 100_000:
+                    self._hazard_memo.clear()
+                hazard = self._hazard_memo[key] = self._hazard(actor, s)
+            risk = Risk(*hazard, self._lumps(actor, s))
+            # One object per distinct risk, so that values computed from it can be shared.
+            hit = self._by_situation[(actor, s)] = self._risks.setdefault(risk, risk)
         return hit
 
     def _incidents(self, s: Situation) -> tuple[tuple[str, bool, float, Pmf], ...]:
         """(side, unauthorised, rate, war rungs) of each incident that may happen in ``s``."""
-        key = (s.postures, s.orders, s.held, s.flags, s.level)
+        key = (s.postures, s.orders, s.held, s.level, s.flags & self.incident_flags)
         hit = self._incident_memo.get(key)
         if hit is None:
             out = []
@@ -171,7 +186,8 @@ class RiskModel:
             hit = self._incident_memo[key] = tuple(out)
         return hit
 
-    def _risk(self, actor: str, s: Situation) -> Risk:
+    def _hazard(self, actor: str, s: Situation) -> tuple[float, Pmf]:
+        """The hazard of war per hour and its rung distribution (summing to 1)."""
         side = self.ix.side_of[actor]
         total = [0.0] * (self.esc.n - self.esc.war_from)
         for force_side, rogue, rate, pmf in self._incidents(s):
@@ -186,8 +202,7 @@ class RiskModel:
                 for j, p in enumerate(pmf):
                     total[j] += rate * p
         lam = sum(total)
-        pmf = tuple(x / lam for x in total) if lam > 0 else tuple(0.0 for _ in total)
-        return Risk(lam, pmf, self._lumps(actor, s))
+        return lam, (tuple(x / lam for x in total) if lam > 0 else tuple(0.0 for _ in total))
 
     def incident_rate(self, inc: schema.Incident, st: Situation) -> float:
         """Occurrences per hour of ``inc`` in the pictured situation (as the engine rates it)."""
@@ -211,14 +226,22 @@ class RiskModel:
         return min(max((1.0 - m.control) / max(1.0 - prior, 1e-3), 0.0), 5.0)
 
     def _lumps(self, actor: str, st: Situation) -> tuple[tuple[int, Pmf], ...]:
+        """Responses due and deadlines the actor knows, whenever they fall (the caller keeps
+        those inside the span it reckons)."""
+        key = (actor, st.due, st.held, st.flags & self.deadline_flags)
+        hit = self._lump_memo.get(key)
+        if hit is not None:
+            return hit
         out = [(due, self.esc.war_pmf(self.esc.of_response(resp, st.held)))
                for resp, due in st.due]
         for d in self.ix.sc.deadlines:
-            at = self.ix.seconds(d.at)
-            if actor not in d.known_to or d.action is None or at < st.t or \
-                    f"expired:{d.id}" in st.flags:
+            if actor not in d.known_to or d.action is None or f"expired:{d.id}" in st.flags:
                 continue
             if not self.cond.trivial(d.unless) and self.cond.holds(d.unless, st):
                 continue
-            out.append((at, self.esc.war_pmf(self.esc.of_action(d.action, st.held))))
-        return tuple(lump for lump in out if sum(lump[1]) > 0.0)
+            out.append((self.ix.seconds(d.at),
+                        self.esc.war_pmf(self.esc.of_action(d.action, st.held))))
+        if len(self._lump_memo) > 100_000:
+            self._lump_memo.clear()
+        hit = self._lump_memo[key] = tuple(lump for lump in out if sum(lump[1]) > 0.0)
+        return hit

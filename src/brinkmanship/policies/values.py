@@ -10,7 +10,7 @@ look-ahead (for an adviser, or after persuasion) costs one dot product per optio
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import add as _add
 from operator import mul
 
@@ -40,7 +40,7 @@ def mix(a: Vec, b: Vec, p: float) -> Vec:
     if p >= 1.0:
         return b
     q = 1.0 - p
-    return tuple([q * x + p * y for x, y in zip(a, b)])
+    return tuple([q * x + p * y for x, y in zip(a, b, strict=True)])
 
 
 def add(a: Vec, b: Vec) -> Vec:
@@ -70,6 +70,7 @@ class Stakes:
     status_quo: dict[str, str]
     war_by_rung: tuple[float, ...]
     fold: Vec | None = None
+    _wars: dict[tuple[float, ...], Vec] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, ix: Index, holder: str) -> Stakes:
@@ -106,8 +107,13 @@ class Stakes:
 
     def war(self, pmf: tuple[float, ...], war_from: int) -> Vec:
         """Expected war value of a distribution over war rungs, unconditional on war."""
-        value = sum(p * self.war_by_rung[war_from + j] for j, p in enumerate(pmf))
-        return self.term(WAR, value)
+        hit = self._wars.get(pmf)
+        if hit is None:
+            if len(self._wars) > 50_000:
+                self._wars.clear()
+            value = sum(p * self.war_by_rung[war_from + j] for j, p in enumerate(pmf))
+            hit = self._wars[pmf] = self.term(WAR, value)
+        return hit
 
 
 def discounted(v: Vec, hours: float, rho: float, unresolved: Vec) -> Vec:

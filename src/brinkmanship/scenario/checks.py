@@ -259,6 +259,9 @@ def _check_decision_models(r: _Refs) -> None:
         for order in dm.order_values:
             r.ref(("decision_models", i, "order_values", order), order, r.orders,
                   "standing order")
+        for force_id, table in dm.posture_values.items():
+            for posture in table:
+                r.posture(("decision_models", i, "posture_values", force_id), force_id, posture)
     for i, actor in enumerate(sc.actors):
         for term in actor.weights:
             if term not in UTILITY_TERMS:

@@ -661,6 +661,12 @@ class DecisionModel(Sourced):
     order_values: dict[Id, float] = Field(
         default_factory=dict, description="Standing order id -> what keeping it in force is "
         "worth per hour (intelligence, readiness), weighed against its risks.")
+    posture_values: dict[Id, dict[Id, float]] = Field(
+        default_factory=dict, description="Force id -> posture id -> what the force being in "
+        "that posture is worth per hour (reconnaissance's intelligence, readiness).")
+    consults: bool = Field(
+        False, description="Whether the actor answers offers and takes military action only "
+        "at the end of a meeting it convenes, while one is still to come.")
 
 
 class Scenario(Strict):
