@@ -12,6 +12,7 @@ say where it comes from with ``source:`` or mark it with ``assumption:``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -207,17 +208,20 @@ class Channel(Strict):
 BELIEF_VARIABLES = ("resolve", "control", "imminence")
 
 
-def _belief_keys(value: dict[str, float]) -> dict[str, float]:
-    unknown = sorted(set(value) - set(BELIEF_VARIABLES))
-    if unknown:
-        raise ValueError(f"unknown belief variable {unknown[0]!r} "
-                         f"(known: {', '.join(BELIEF_VARIABLES)})")
-    return value
+def _only_keys(known: tuple[str, ...], what: str) -> Callable[[dict[str, float]],
+                                                            dict[str, float]]:
+    """A validator refusing keys outside ``known``, naming the first stranger."""
+    def check(value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(f"unknown {what} {unknown[0]!r} (known: {', '.join(known)})")
+        return value
+    return check
 
 
 Signals = Annotated[
     dict[str, float],
-    AfterValidator(_belief_keys),
+    AfterValidator(_only_keys(BELIEF_VARIABLES, "belief variable")),
     Field(
         description="Belief shifts (log-odds) this produces in the other side's leaders: "
         "resolve, control, imminence."
@@ -599,17 +603,9 @@ UTILITY_TERMS = ("settlement", "terms", "audience", "alliance", "war", "unresolv
 """The terms of an expected utility that weights (a leader's, an adviser's) may scale."""
 
 
-def _weight_keys(value: dict[str, float]) -> dict[str, float]:
-    unknown = sorted(set(value) - set(UTILITY_TERMS))
-    if unknown:
-        raise ValueError(f"unknown utility term {unknown[0]!r} "
-                         f"(known: {', '.join(UTILITY_TERMS)})")
-    return value
-
-
 Weights = Annotated[
     dict[str, float],
-    AfterValidator(_weight_keys),
+    AfterValidator(_only_keys(UTILITY_TERMS, "utility term")),
     Field(description="Weights on utility terms (settlement, terms, audience, alliance, war, "
                       "unresolved, orders); 1 where not given."),
 ]
