@@ -24,7 +24,8 @@ from brinkmanship.policies.situation import Conditions, Situation
 from brinkmanship.policies.values import WAR, Stakes, Vec, dot, weights_vec
 from brinkmanship.scenario.schema import DecisionModel, Scenario
 
-CACHE_LIMIT = 50_000
+CACHE_LIMIT = 5_000
+LOOKAHEAD_LIMIT = 8
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ class CrisisModel:
         key = (versus, weights, resolve)
         look = self._lookaheads.get(key)
         if look is None:
+            if len(self._lookaheads) >= LOOKAHEAD_LIMIT:
+                self._lookaheads.clear()
             me = self.player(self.actor, weights)
             other = self.opponent(versus, resolve)
             depth = self.dm.depth if versus != self.actor else 0

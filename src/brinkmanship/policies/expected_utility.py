@@ -39,6 +39,8 @@ from brinkmanship.policies.values import (
 )
 
 Pair = tuple[Vec, Vec]
+MEMO_LIMIT = 10_000
+"""Pictured nodes and leaves kept per look-ahead before its memo starts afresh (memory)."""
 
 
 def logit(precision: float, scores: Sequence[float]) -> list[float]:
@@ -120,6 +122,9 @@ class Lookahead:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
         self.root_t = s.t
+        if len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
+            self._nodes.clear()
+            self._leaves.clear()
         step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth if depth is None else depth)
 
@@ -208,7 +213,7 @@ class Lookahead:
         key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s))
         hit = self._carried.get(key)
         if hit is None:
-            if len(self._carried) > 100_000:
+            if len(self._carried) > MEMO_LIMIT:
                 self._carried.clear()
             hit = self._carried[key] = self._carry_on(pl, risk, s.t, until, hours, key[-1])
         return hit

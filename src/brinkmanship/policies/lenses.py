@@ -8,9 +8,9 @@
 - Organisational process (:mod:`.risk`, :mod:`.moves`): the leader knows its orders reach
   the units late and not always, that holds may fail, that chains and responses follow.
 
-The choice is a logit (quantal response) draw over the scored options and waiting, from
-the engine's random stream for this actor; with very high rationality it is the
-expected-utility maximum. Nothing here reads the scenario's history.
+The choice is a nested logit (quantal response) draw over the options thought through and
+waiting, from the engine's random stream for this actor; with very high rationality it is
+the expected-utility maximum. Nothing here reads the scenario's history.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class LensesPolicy:
         self.next_wake: Any = None
         self.accepted: str | None = None
         self.started: set[str] = set()
+        self.orders_sent: dict[str, int] = {}
 
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
         if self.accepted is not None:
@@ -63,20 +64,31 @@ class LensesPolicy:
         weights = model.council.combined(self.weights, voices)
         precision = model.council.precision(t / 3600, obs.stress)
         scores = [dot(weights, r.value) for r in rows]
-        thought = [i for i, r in enumerate(rows) if r.considered]
-        chances = quantal(precision, [scores[i] for i in thought], model.dm.inertia)
-        probs = [0.0] * len(rows)
-        for i, p in zip(thought, chances, strict=True):
-            probs[i] = p
+        probs = self._chances(rows, scores, precision)
         pick = _draw(probs, float(rng.random()))
         trace = self._trace(obs, rows, scores, probs, pick, weights, precision, voices)
         self.weights = model.council.persuaded(self.weights, voices)
         chosen = rows[pick].option
+        self._remember(chosen, t)
+        return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
+
+    def _chances(self, rows: list[Row], scores: list[float], precision: float) -> list[float]:
+        """Choice probabilities: the nested logit over the options thought through."""
+        thought = [i for i, r in enumerate(rows) if r.considered]
+        chances = quantal(precision, [scores[i] for i in thought], self.model.dm.inertia)
+        probs = [0.0] * len(rows)
+        for i, p in zip(thought, chances, strict=True):
+            probs[i] = p
+        return probs
+
+    def _remember(self, chosen: Option, t: int) -> None:
+        """What the actor has set in motion: an acceptance, an action, an order change."""
         if chosen.kind == "accept":
             self.accepted = chosen.target
-        elif chosen.kind == "act" and not model.ix.actions[chosen.target].repeatable:
+        elif chosen.kind == "act" and not self.model.ix.actions[chosen.target].repeatable:
             self.started.add(chosen.target)
-        return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
+        elif chosen.kind in ("order_on", "order_off"):
+            self.orders_sent[chosen.target] = t
 
     def _admissible(self, options: tuple[Option, ...], s: Situation, t: int,
                     meeting: str | None) -> tuple[Option, ...]:
@@ -84,19 +96,26 @@ class LensesPolicy:
 
         Organisational routine: a pre-delegated response is reconsidered (held or released)
         only once its trigger has happened; an action once ordered is not ordered again
-        while under way. Governmental politics: while one of its meetings
-        sits, the leader only holds or releases; a leader who consults answers offers and
-        takes military action only at a meeting's end, while meetings are still to come.
+        while under way, nor an order changed again before the last change can have reached
+        the units. Governmental politics: while one of its meetings sits, the leader only
+        holds or releases; a leader who consults answers offers and takes military action
+        only at a meeting's end, while meetings are still to come.
         """
         model = self.model
         due = {r for r, _ in s.due}
         out = [o for o in options if (o.kind not in ("hold", "release") or o.target in due)
-               and not (o.kind == "act" and o.target in self.started)]
+               and not (o.kind == "act" and o.target in self.started)
+               and not (o.kind in ("order_on", "order_off") and self._order_in_transit(o, t))]
         if meeting is None and model.council.in_meeting(t):
             return tuple(o for o in out if o.kind in ("hold", "release"))
         if model.dm.consults and meeting is None and model.council.meeting_ahead(t):
             out = [o for o in out if not model.consulted(o, s)]
         return tuple(out)
+
+    def _order_in_transit(self, opt: Option, t: int) -> bool:
+        sent = self.orders_sent.get(opt.target)
+        delay = self.model.ix.orders[opt.target].change_delay.median_hours
+        return sent is not None and t < sent + delay * 3600
 
     def _wake(self, obs: Observation) -> Any:
         """Ask to be woken ``review_hours`` on, unless the scenario gives the actor decision

@@ -25,6 +25,8 @@ from brinkmanship.scenario import schema
 
 Cdf = tuple[float, ...]
 Pmf = tuple[float, ...]
+MEMO_LIMIT = 10_000
+"""Entries each memo keeps before it starts afresh (memory; the memos only save work)."""
 
 
 class Escalation:
@@ -156,16 +158,18 @@ class RiskModel:
         situations that differ in nothing that matters to them."""
         hit = self._by_situation.get((actor, s))
         if hit is None:
-            if len(self._by_situation) > 200_000:
+            if len(self._by_situation) > MEMO_LIMIT:
                 self._by_situation.clear()
             key = (actor, s.postures, s.orders, s.held, s.level,
                    s.flags & self.incident_flags, s.minds)
             hazard = self._hazard_memo.get(key)
             if hazard is None:
-                if len(self._hazard_memo) > 100_000:
+                if len(self._hazard_memo) > MEMO_LIMIT:
                     self._hazard_memo.clear()
                 hazard = self._hazard_memo[key] = self._hazard(actor, s)
             risk = Risk(*hazard, self._lumps(actor, s))
+            if len(self._risks) > MEMO_LIMIT:
+                self._risks.clear()
             # One object per distinct risk, so that values computed from it can be shared.
             hit = self._by_situation[(actor, s)] = self._risks.setdefault(risk, risk)
         return hit
@@ -181,7 +185,7 @@ class RiskModel:
                 pmf = self.esc.war_pmf(self.esc.of_incident(inc.id, s.held)) if rate else ()
                 if rate > 0.0 and sum(pmf) > 0.0:
                     out.append((self.ix.forces[inc.force].side, not inc.authorised, rate, pmf))
-            if len(self._incident_memo) > 100_000:
+            if len(self._incident_memo) > MEMO_LIMIT:
                 self._incident_memo.clear()
             hit = self._incident_memo[key] = tuple(out)
         return hit
@@ -241,7 +245,7 @@ class RiskModel:
                 continue
             out.append((self.ix.seconds(d.at),
                         self.esc.war_pmf(self.esc.of_action(d.action, st.held))))
-        if len(self._lump_memo) > 100_000:
+        if len(self._lump_memo) > MEMO_LIMIT:
             self._lump_memo.clear()
         hit = self._lump_memo[key] = tuple(lump for lump in out if sum(lump[1]) > 0.0)
         return hit
