@@ -40,9 +40,36 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
         orders={o: v for o, v in world.orders.items() if ix.side_of[ix.orders[o].holder] == side},
         holds={r: v for r, v in world.held.items() if ix.responses[r].authorised_by == actor},
         beliefs={about: dict(b) for about, b in world.beliefs.get(actor, {}).items()},
-        stress=round(stress_of(world, actor), 6), deadlines=deadlines, flags=frozenset(world.flags),
+        stress=round(stress_of(world, actor), 6), deadlines=deadlines,
+        flags=known_flags(world, side),
         options=tuple(options(world, actor, closed)), meeting=meeting,
     )
+
+
+def known_flags(world: World, side: str) -> frozenset[str]:
+    """The flags a side may know: the engine's own flags about messages, actions and
+    incidents only where they are public or its own; the scenario's flags as they stand."""
+    ix = world.ix
+    known = set()
+    for flag in world.flags:
+        kind, _, what = flag.partition(":")
+        if kind in ("sent", "delivered"):
+            msg = ix.messages.get(what)
+            state = world.messages.get(what)
+            ok = msg is None or (state is not None and state.public) or \
+                side in (ix.side_of[msg.sender], ix.side_of[msg.recipient])
+        elif kind in ("started", "done"):
+            action = ix.actions.get(what)
+            ok = action is None or action.public and kind == "done" or \
+                ix.side_of[action.actor] == side
+        elif kind == "happened":
+            inc = ix.incidents.get(what)
+            ok = inc is None or inc.public or ix.forces[inc.force].side == side
+        else:
+            ok = True
+        if ok:
+            known.add(flag)
+    return frozenset(known)
 
 
 def stress_of(world: World, actor: str) -> float:
@@ -74,7 +101,7 @@ def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:
                        for part in part_choices(offer.terms))
             out.append(Option("reject", offer.id, ch))
     for action in ix.sc.actions:
-        if action.actor == actor and (action.repeatable or f"done:{action.id}" not in
+        if action.actor == actor and (action.repeatable or f"started:{action.id}" not in
                                       world.flags) and holds(action.requires, world):
             out.append(Option("act", action.id))
     for resp in ix.sc.responses:

@@ -293,7 +293,17 @@ class Simulation(k.Kernel):
     def lapse(self, mid: str) -> None:
         offer = self.world.offers[mid]
         if offer.status == "pending" and not self.world.settlement:
-            self.emit("offer", offer=mid, status="lapsed", actor=offer.sender)
+            ev = self.emit("offer", offer=mid, status="lapsed", actor=offer.sender)
+            draft = self.ix.messages.get(offer.draft or "")
+            if draft is not None and draft.on_expiry is not None:
+                self.consequences(draft.on_expiry, offer.sender, offer.public, ev["seq"])
+
+    def consequences(self, eff: s.Effects, actor: str | None, public: bool, cause: int) -> None:
+        """The ladder and the signals of effects (the world applies the rest when folding)."""
+        if eff.rung is not None:
+            self.raise_ladder(eff.rung, actor, cause)
+        if actor is not None:
+            self.perceive(actor, dict(eff.signals), None, None, public, cause)
 
     def perceive(self, source: str, signals: dict[str, float], channel: str | None,
                  reader: str | None, public: bool, cause: int) -> None:
@@ -332,6 +342,7 @@ class Simulation(k.Kernel):
 
     def react(self, rea: s.Reaction, cause: int) -> None:
         ev = self.emit("reaction", cause, actor=rea.actor, reaction=rea.id, costs=dict(rea.costs))
+        self.consequences(rea.effects, rea.actor, True, ev["seq"])
         if rea.message is not None:
             self.send_draft(self.ix.messages[rea.message], ev["seq"])
 
@@ -347,9 +358,7 @@ class Simulation(k.Kernel):
         ev = self.emit("action", cause, actor=action.actor, action=action.id, side=side,
                        public=action.public)
         seq = ev["seq"]
-        if action.effects.rung is not None:
-            self.raise_ladder(action.effects.rung, action.actor, seq)
-        self.perceive(action.actor, dict(action.effects.signals), None, None, action.public, seq)
+        self.consequences(action.effects, action.actor, action.public, seq)
         for link in self.ix.links_after.get(action.id, []):
             fired = bool(self.rng("chain", link.id).random() < link.probability)
             chain_ev = self.emit("chain", seq, link=link.id, after=link.after, then=link.then,
@@ -371,23 +380,24 @@ class Simulation(k.Kernel):
                                                    f"done:{action.id}" not in self.world.flags):
             self.start_action(action, f"chain:{link.id}", cause)
 
-    def raise_ladder(self, rung_id: str, actor: str, cause: int) -> None:
+    def raise_ladder(self, rung_id: str, actor: str | None, cause: int) -> None:
         rung = self.ix.rungs[rung_id]
         if rung.level <= self.world.level:
             return
-        ev = self.emit("rung", cause, actor=actor, side=self.ix.side_of[actor], rung=rung.id,
+        side = self.ix.side_of[actor] if actor is not None else None
+        ev = self.emit("rung", cause, actor=actor, side=side, rung=rung.id,
                        level=rung.level, war=rung.war)
         if rung.war and self.world.war is None:
             self.begin_war(actor, ev["seq"])
 
-    def begin_war(self, actor: str, cause: int) -> None:
+    def begin_war(self, actor: str | None, cause: int) -> None:
         path = causal_path(self.events, cause)
         labels = [label for e in path if (label := _label(e))]
         starter = next((e for e in reversed(path) if e["kind"] == "action_start"), None)
         via = starter["via"] if starter else "decision"
         origin = labels[0] if labels else via
-        self.emit("war", cause, actor=actor, side=self.ix.side_of[actor], started_by=actor,
-                  via=via, origin=origin, path=labels)
+        self.emit("war", cause, actor=actor, side=self.ix.side_of.get(actor or ""),
+                  started_by=actor, via=via, origin=origin, path=labels)
         # The war is followed for its window even past the horizon; only --until cuts it.
         self.stop_s = self.now + int(self.ix.sc.scenario.war_window_hours * 3600)
         if self.iv.until is not None:
@@ -426,10 +436,7 @@ class Simulation(k.Kernel):
             # placeholder rate over the time since the last re-rating and push it below zero.
             hz.since = self.now
             hz.rate = -1.0  # forces a re-rating in refresh_hazards
-        if inc.effects.rung is not None:
-            self.raise_ladder(inc.effects.rung, force.command, ev["seq"])
-        self.perceive(force.command, dict(inc.effects.signals), None, None, inc.public,
-                      ev["seq"])
+        self.consequences(inc.effects, force.command, inc.public, ev["seq"])
         self.trigger_responses(f"incident:{inc_id}", ev["seq"])
         for side, leader in sorted(self.ix.leader_of.items()):
             if (inc.public or side == force.side) and leader in self.policies:
@@ -476,8 +483,13 @@ class Simulation(k.Kernel):
             (d.unless != s.Condition() and holds(d.unless, w))
         ev = self.emit("deadline", deadline=d.id, status="void" if void else "expired",
                        actor=None)
-        if not void and d.action is not None:
-            self.start_action(self.ix.actions[d.action], f"deadline:{d.id}", ev["seq"])
+        if void:
+            return
+        action = self.ix.actions[d.action] if d.action is not None else None
+        owner = action.actor if action else (d.known_to[0] if d.known_to else None)
+        self.consequences(d.effects, owner, True, ev["seq"])
+        if action is not None:
+            self.start_action(action, f"deadline:{d.id}", ev["seq"])
 
 
 def _label(e: Event) -> str | None:

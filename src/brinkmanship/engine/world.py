@@ -147,6 +147,9 @@ class World:
     def _on_belief(self, ev: Event) -> None:
         self.beliefs[ev["actor"]][ev["about"]][ev["var"]] = ev["after"]
 
+    def _on_action_start(self, ev: Event) -> None:
+        self.flags.add(f"started:{ev['action']}")
+
     def _on_action(self, ev: Event) -> None:
         action = self.ix.actions[ev["action"]]
         self.action_counts[action.id] = self.action_counts.get(action.id, 0) + 1
