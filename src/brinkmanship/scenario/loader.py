@@ -123,7 +123,7 @@ def _refuse_aliases(text: str) -> None:
     documents = 0
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.AliasEvent):
             raise ScenarioError("", [Problem("YAML aliases (*name) are not allowed", "$", line)])
         if isinstance(event, yaml.DocumentStartEvent):

@@ -586,11 +586,16 @@ class History(Strict):
         default_factory=list, description="What readers should know about the record.")
 
 
+Authority = Literal["official", "semi_official", "unofficial"]
+_DEFAULT_AUTHORITY_WEIGHTS: dict[Authority, float] = {
+    "official": 1.0, "semi_official": 0.6, "unofficial": 0.3}
+
+
 class Perception(Sourced):
     """How messages and events move beliefs."""
 
-    authority_weights: dict[Literal["official", "semi_official", "unofficial"], float] = Field(
-        default_factory=lambda: {"official": 1.0, "semi_official": 0.6, "unofficial": 0.3},
+    authority_weights: dict[Authority, float] = Field(
+        default_factory=lambda: dict(_DEFAULT_AUTHORITY_WEIGHTS),
         description="How much each authority of channel counts.",
     )
     stress_per_hour: float = Field(
