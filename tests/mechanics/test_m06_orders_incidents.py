@@ -121,3 +121,57 @@ def test_pre_delegated_response_fires_unless_held(hold: bool, failure: float,
         assert one(run, "action", action="hit_guns")["s"] == 6 * 3600
     else:
         assert started == [] and of_kind(run, "action") == []
+
+
+def _counted(trigger: str, holdable: bool = True) -> str:
+    return _orders() + f"""
+actions:
+  - {{id: hit_guns, name: Hit the guns, actor: blue_cmd, duration_hours: 1, repeatable: true,
+     effects: {{set_flags: [guns_hit]}}, assumption: test value}}
+responses:
+  - id: reprisal
+    name: Reprisal on a repeat
+    holder: blue_cmd
+    authorised_by: blue_lead
+    trigger: {trigger}
+    action: hit_guns
+    delay_hours: 1
+    holdable: {str(holdable).lower()}
+    assumption: test value
+"""
+
+
+@pytest.mark.parametrize(("trigger", "fired_on"), [
+    ("{incident: pot_shots, from_occurrence: 2}", [2, 3]),
+    ("{incident: pot_shots, until_occurrence: 1}", [1]),
+    ("{incident: pot_shots, from_occurrence: 2, until_occurrence: 2}", [2]),
+    ("{incident: pot_shots}", [1, 2, 3]),
+])
+def test_a_trigger_that_counts_occurrences(trigger: str, fired_on: list[int]) -> None:
+    sc = build(_counted(trigger))
+    times = (3.0, 8.0, 13.0)
+    iv = Interventions(hazards=False,
+                       force_incidents=tuple((at(sc, h), "pot_shots") for h in times))
+    run = play(sc, seed=2, iv=iv)
+    shots = of_kind(run, "incident", incident="pot_shots")
+    assert [e["s"] for e in shots] == [int(h * 3600) for h in times]
+    responses = of_kind(run, "response", response="reprisal")
+    causes = [next(i for i, e in enumerate(shots, 1) if e["seq"] == r["cause"])
+              for r in responses]
+    assert causes == fired_on
+    assert all(r["fired"] for r in responses)
+    assert len(of_kind(run, "action", action="hit_guns")) == len(fired_on)
+
+
+def test_a_response_made_firm_cannot_be_held() -> None:
+    sc = build(_counted("{incident: pot_shots}", holdable=False))
+    iv = Interventions(hazards=False, force_incidents=((at(sc, 3.0), "pot_shots"),))
+    blue = Chair(Move(0.0, "hold", "reprisal"))
+    run = play(sc, seed=5, iv=iv, blue_lead=blue)
+    assert all(o.target != "reprisal" for obs in blue.seen for o in obs.options
+               if o.kind in ("hold", "release")), "no hold is offered"
+    assert one(run, "response", response="reprisal")["fired"] is True
+    held = build(_counted("{incident: pot_shots}", holdable=True))
+    blue = Chair(Move(0.0, "hold", "reprisal"))
+    run = play(held, seed=5, iv=iv, blue_lead=blue)
+    assert one(run, "response", response="reprisal")["fired"] is False, "contrast: holdable"

@@ -105,7 +105,7 @@ def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:
                                       world.flags) and holds(action.requires, world):
             out.append(Option("act", action.id))
     for resp in ix.sc.responses:
-        if resp.authorised_by == actor:
+        if resp.authorised_by == actor and resp.holdable:
             out.append(Option("release" if world.held[resp.id] else "hold", resp.id))
     if ix.leader_of.get(ix.side_of[actor]) == actor:
         for order in ix.sc.standing_orders:

@@ -443,7 +443,13 @@ class Simulation(k.Kernel):
                 self.ask(leader, "incident")
 
     def trigger_responses(self, key: str, cause: int) -> None:
+        """Schedule the responses that this occurrence of ``key`` (already counted) sets off."""
+        kind, ident = key.split(":", 1)
+        counts = self.world.incident_counts if kind == "incident" else self.world.action_counts
+        occurrence = counts.get(ident, 0)
         for resp in self.ix.responses_on.get(key, []):
+            if not resp.trigger.sets_off(occurrence):
+                continue
             self.at(self.now + int(resp.delay_hours * 3600), k.RESPONSE, self.respond, resp,
                     cause)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Observation, OfferView
+from brinkmanship.policies.risk import UNARMED
 from brinkmanship.policies.situation import Mind, Pending, Situation
 
 CLOCK_STEP_S = 1800
@@ -45,13 +46,16 @@ class Picture:
         self.activations = {o.id: ix.seconds(o.activates_at) for o in sc.standing_orders
                             if o.active and o.activates_at is not None}
         self.initial_held = {r.id for r in sc.responses if r.held}
+        self.counted = [(key, r) for key, rs in sorted(ix.responses_on.items()) for r in rs
+                        if r.trigger.from_occurrence > 1 or r.trigger.until_occurrence]
 
     def situation(self, obs: Observation) -> Situation:
         ix = self.ix
         t = ix.seconds(obs.now)
         postures, orders = self._forces(obs, t)
         own_held = {r for r, on in obs.holds.items() if on}
-        held = own_held | {r for r in self.initial_held if r not in obs.holds}
+        held = own_held | {r for r in self.initial_held if r not in obs.holds} | \
+            self._unarmed(obs)
         channels = {m.id: m.channel for m in obs.inbox}
         offers = tuple(sorted({self._pending(o, channels) for o in obs.pending_offers} |
                               {self._pending(o, channels) for o in obs.own_offers
@@ -101,11 +105,29 @@ class Picture:
         orders.update(obs.orders)
         return postures, orders
 
+    def _unarmed(self, obs: Observation) -> set[str]:
+        """Responses the next occurrence of their trigger would not set off (a 'second
+        downing' reprisal before the first), marked ``UNARMED + id`` among the held: the
+        escalation model reads them as responses that will not fire."""
+        if not self.counted:
+            return set()
+        seen: dict[str, int] = {}
+        for s in obs.sightings:
+            key = f"{s.kind}:{s.id}"
+            seen[key] = seen.get(key, 0) + 1
+        return {UNARMED + r.id for key, r in self.counted
+                if not r.trigger.sets_off(seen.get(key, 0) + 1)}
+
     def _due(self, obs: Observation, t: int) -> tuple[tuple[str, int], ...]:
         due = []
-        for seen in obs.sightings:
-            at = self.ix.seconds(seen.at)
-            for resp in self.ix.responses_on.get(f"{seen.kind}:{seen.id}", []):
+        seen: dict[str, int] = {}
+        for sighting in obs.sightings:
+            key = f"{sighting.kind}:{sighting.id}"
+            seen[key] = seen.get(key, 0) + 1
+            at = self.ix.seconds(sighting.at)
+            for resp in self.ix.responses_on.get(key, []):
+                if not resp.trigger.sets_off(seen[key]):
+                    continue
                 when = at + int(resp.delay_hours * 3600)
                 if when > t:
                     due.append((resp.id, (when // CLOCK_STEP_S) * CLOCK_STEP_S))

@@ -28,6 +28,18 @@ Pmf = tuple[float, ...]
 MEMO_LIMIT = 10_000
 """Entries each memo keeps before it starts afresh (memory; the memos only save work)."""
 
+UNARMED = "!"
+"""Prefix, among a situation's held responses, of one that the next occurrence of its
+trigger would not set off (its trigger counts occurrences and the count is not reached)."""
+
+
+def fire_chance(resp: schema.Response, held: frozenset[str]) -> float:
+    """The chance ``resp`` fires when its trigger next happens: none while unarmed, its
+    hold failure while held, else certain."""
+    if UNARMED + resp.id in held:
+        return 0.0
+    return resp.hold_failure_probability if resp.id in held else 1.0
+
 
 class Escalation:
     """Where a first step leads, as the leader believes the chains and responses work."""
@@ -55,7 +67,8 @@ class Escalation:
         return self._cdf("incident", incident, held, frozenset())
 
     def of_response(self, response: str, held: frozenset[str]) -> Cdf:
-        """A triggered response: it fires unless held, and when its hold fails."""
+        """A triggered response: it fires unless held, and when its hold fails (whether the
+        next occurrence of its trigger would arm it does not matter: this one did)."""
         resp = self.ix.responses[response]
         q = resp.hold_failure_probability if response in held else 1.0
         child = self.of_action(resp.action, held)
@@ -76,7 +89,7 @@ class Escalation:
         else:
             cdf = list(self.own(self.ix.incidents[ident].effects.rung))
         for resp in self.ix.responses_on.get(f"{kind}:{ident}", []):
-            q = resp.hold_failure_probability if resp.id in held else 1.0
+            q = fire_chance(resp, held)
             self._branch(cdf, q, resp.action, held, inner)
         out = tuple(cdf)
         if not stack:

@@ -280,6 +280,9 @@ def _check_history(r: _Refs) -> None:
         r.ref((*p, "send"), e.send, r.messages, "message")
         r.ref((*p, "act"), e.act, r.actions, "action")
         r.ref((*p, "hold"), e.hold, r.responses, "response")
+        held = next((x for x in r.sc.responses if x.id == e.hold), None)
+        if held is not None and not held.holdable:
+            r.bad((*p, "hold"), f"response {e.hold!r} is not holdable")
         r.ref((*p, "incident"), e.incident, r.incidents, "incident")
         if e.answer is not None:
             r.ref((*p, "answer", "offer"), e.answer.offer, r.messages, "message")

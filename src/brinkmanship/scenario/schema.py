@@ -356,12 +356,29 @@ class Trigger(Strict):
 
     incident: Id | None = Field(None, description="Fires when this incident happens.")
     action: Id | None = Field(None, description="Fires when this action takes effect.")
+    from_occurrence: int = Field(
+        1, ge=1,
+        description="The first occurrence of the incident or action that sets it off, counted "
+                    "from the start of the run: 2 for 'a second downing brings the reprisal'.",
+    )
+    until_occurrence: int | None = Field(
+        None, ge=1,
+        description="The last occurrence that sets it off (none: every one from "
+                    "from_occurrence on).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
         if (self.incident is None) == (self.action is None):
             raise ValueError("a trigger names exactly one of 'incident' or 'action'")
+        if self.until_occurrence is not None and self.until_occurrence < self.from_occurrence:
+            raise ValueError("until_occurrence comes before from_occurrence")
         return self
+
+    def sets_off(self, occurrence: int) -> bool:
+        """Whether the ``occurrence``-th time its incident or action happens sets it off."""
+        return self.from_occurrence <= occurrence and (
+            self.until_occurrence is None or occurrence <= self.until_occurrence)
 
 
 class Response(Sourced):
@@ -375,10 +392,21 @@ class Response(Sourced):
     action: Id = Field(description="The action carried out when it fires.")
     delay_hours: Hours = Field(0.0, description="From trigger to firing.")
     held: bool = Field(False, description="Whether it is held at the start.")
+    holdable: bool = Field(
+        True,
+        description="Whether the authorising leader may hold it at all; false for a response "
+                    "he has made firm in advance, which goes ahead without coming back to him.",
+    )
     hold_failure_probability: Probability = Field(
         0.0, description="Chance that a hold fails to stop it when it is due."
     )
     description: str = Field("", description="More about the response, for readers.")
+
+    @model_validator(mode="after")
+    def _held_only_if_holdable(self) -> Response:
+        if self.held and not self.holdable:
+            raise ValueError("a response that is not holdable cannot be held at the start")
+        return self
 
 
 class ChainLink(Sourced):
