@@ -33,6 +33,7 @@ CORE_ISSUES = ("missiles", "pledge")
 """The recorded deal's heart, for the looser comparison: its public terms on these issues
 (issues the scenario does not have are skipped)."""
 _SCENARIO: Any = None
+_LADDER: list[str] = []
 _POLICIES: dict[str, str] = {}
 
 
@@ -53,12 +54,54 @@ def _init(name: str, policy: str | None) -> None:
         _POLICIES = {actor: policy for actor in index_of(_SCENARIO).deciders}
 
 
+ANSWERED = {"accept": "accepted", "accept_part": "accepted_part", "reject": "rejected",
+            "ignore": "ignored"}
+
+
+def beat_of(entry: Any) -> tuple[str, str] | None:
+    """A recorded deed as (event kind, what it names): ('send', draft), ('offer',
+    'offer-id/status'), ('action_start', action), ('hold', response), ('incident', id)."""
+    if entry.send:
+        return ("send", entry.send)
+    if entry.answer is not None:
+        return ("offer", f"{entry.answer.offer}/{ANSWERED[entry.answer.mode]}")
+    if entry.act:
+        return ("action_start", entry.act)
+    if entry.hold:
+        return ("hold", entry.hold)
+    if entry.incident:
+        return ("incident", entry.incident)
+    return None
+
+
+def _beats(events: list[dict[str, Any]]) -> dict[str, str]:
+    """When each deed the record could name first happens in a run (ISO UTC)."""
+    out: dict[str, str] = {}
+    for e in events:
+        kind = e["kind"]
+        name = {"send": e.get("draft"), "action_start": e.get("action"),
+                "hold": e.get("response"), "incident": e.get("incident"),
+                "offer": f"{e.get('offer')}/{e.get('status')}"}.get(kind)
+        if name is not None:
+            out.setdefault(f"{kind}:{name}", e["t"])
+    return out
+
+
 def _one(seed: int) -> dict[str, Any]:
-    out = simulate(_SCENARIO, _POLICIES, seed).outcome
+    run = simulate(_SCENARIO, _POLICIES, seed)
+    out = run.outcome
     war = out.war or {}
     return {"seed": seed, "kind": out.kind, "at": out.at, "public": out.public_terms,
             "private": out.private_terms, "rung": war.get("rung"),
-            "via": war.get("via"), "origin": war.get("origin"), "started_by": war.get("side")}
+            "via": war.get("via"), "origin": war.get("origin"), "started_by": war.get("side"),
+            "beats": _beats(run.events), "top_rung": _top_rung(run.events)}
+
+
+def _top_rung(events: list[dict[str, Any]]) -> str:
+    """The highest rung of the ladder a run reached (its first rung if it never climbed)."""
+    top = max((e for e in events if e["kind"] == "rung"), key=lambda e: e["level"],
+              default=None)
+    return top["rung"] if top else _SCENARIO.ladder[0].id
 
 
 def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict[str, Any]:
@@ -84,9 +127,13 @@ def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict
                                    "public_terms_only_of_runs": _share(len(public_only), n),
                                    "same_agreed_terms_of_runs": _share(len(same_deal), n),
                                    "core_of_runs": _share(len(core), n)}
+        out["record_beats"] = record_beats(rows, history, start)
     out["private_deals"] = _share(sum(1 for r in settled if r["private"]), n)
     out["war_paths"] = [{"path": p, **_share(c, n)} for p, c in Counter(
         f"{r['origin']} -> {r['via']} -> {r['rung']}" for r in wars).most_common(5)]
+    order = {r: i for i, r in enumerate(_LADDER)}
+    out["top_rungs"] = [{"rung": k, **_share(c, n)} for k, c in sorted(
+        Counter(r["top_rung"] for r in rows).items(), key=lambda kc: order.get(kc[0], 0))]
     out["war_rungs"] = {k: _share(c, n) for k, c in Counter(r["rung"] for r in wars).items()}
     out["war_started_by"] = {k: _share(c, n) for k, c in
                              Counter(r["started_by"] for r in wars).items()}
@@ -100,6 +147,27 @@ def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict
                     for t, c in Counter(json.dumps([r["public"], r["private"]], sort_keys=True)
                                         for r in settled).most_common(6)]
     return out
+
+
+def record_beats(rows: list[dict[str, Any]], history: Any, start: datetime
+                 ) -> list[dict[str, Any]]:
+    """For each deed of the record: the share of runs in which it happens at all, and the
+    median hours (after the start) at which it first does, against the record's."""
+    out = []
+    for entry in history.record:
+        beat = beat_of(entry)
+        if beat is None:
+            continue
+        key = f"{beat[0]}:{beat[1]}"
+        when = [_hours(r["beats"][key], start) for r in rows if key in r["beats"]]
+        out.append({"actor": entry.actor, "deed": key, "record_hours": round(
+            (entry.at - start).total_seconds() / 3600, 1), **_share(len(when), len(rows)),
+            "median_hours": round(statistics.median(when), 1) if when else None})
+    return out
+
+
+def _hours(iso: str, start: datetime) -> float:
+    return (datetime.fromisoformat(iso.replace("Z", "+00:00")) - start).total_seconds() / 3600
 
 
 def _share(count: int, n: int) -> dict[str, Any]:
@@ -130,6 +198,15 @@ def _print(name: str, policy: str, res: dict[str, Any], seconds: float) -> None:
     print("  most frequent terms:")
     for t in res["terms"]:
         print(f"    {t['share']:6.1%}  public {t['public']}  private {t['private']}")
+    if "record_beats" in res:
+        print("  the record's deeds: share of runs in which each happens; hours after the start "
+              "(record | median of those runs)")
+        for b in res["record_beats"]:
+            med = "-" if b["median_hours"] is None else f"{b['median_hours']:.1f}"
+            print(f"    {b['share']:6.1%}  {b['deed']:<42} {b['record_hours']:5.1f} | {med:>5}")
+    print("  highest rung reached:")
+    for r in res["top_rungs"]:
+        print(f"    {r['share']:6.1%}  {r['rung']}")
     print("  war paths (origin -> crossing -> rung reached):")
     for p in res["war_paths"] or [{"path": "none", "share": 0.0}]:
         print(f"    {p['share']:6.1%}  {p['path']}")
@@ -146,6 +223,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     sc = load_scenario(args.scenario)
+    _LADDER.extend(r.id for r in sc.ladder)
     seeds = range(args.seed_start, args.seed_start + args.runs)
     began = time.perf_counter()
     with ProcessPoolExecutor(args.jobs, initializer=_init,
