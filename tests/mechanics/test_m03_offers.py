@@ -107,3 +107,18 @@ def test_audience_cost_spares_the_terms_kept() -> None:
     assert run.outcome.private_terms == {"port": "blue"}
     # Red keeps port=blue and walks back fish=open only: one audience cost of 3.
     assert run.outcome.payoffs == {"blue_lead": 10 + 10, "red_lead": 10 - 10 - 3}
+
+
+def test_a_member_who_only_hears_a_channel_cannot_answer_over_it() -> None:
+    base = build(TWO_OFFERS)
+    radio = next(c for c in base.channels if c.id == "radio").model_dump(exclude_none=True)
+    heard = build(TWO_OFFERS, channels=[
+        c.model_dump(exclude_none=True) for c in base.channels if c.id != "radio"
+    ] + [{**radio, "senders": ["red_lead"]}])
+    for sc, answerable in ((base, True), (heard, False)):
+        blue = Chair()
+        play(sc, red_lead=Chair(*RED_SENDS_BOTH), blue_lead=blue)
+        channels = {o.channel for obs in blue.seen for o in obs.options
+                    if o.kind in ("accept", "accept_part", "reject")}
+        assert "cable" in channels
+        assert ("radio" in channels) is answerable

@@ -69,6 +69,11 @@ class Index:
         """Seconds from the scenario's start to ``moment``."""
         return int(round((moment - self.start).total_seconds()))
 
+    def answer_channels(self, a: str, b: str) -> list[str]:
+        """Channels ``a`` may send over and ``b`` hears, in scenario order."""
+        return [c.id for c in self.sc.channels if a in c.members and b in c.members and
+                (c.senders is None or a in c.senders)]
+
     def channels_between(self, a: str, b: str) -> list[str]:
         """Ids of channels on which ``a`` can reach ``b``."""
         return [c.id for c in self.sc.channels if a in c.members and b in c.members]

@@ -93,7 +93,7 @@ def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:
     for offer in world.offers.values():
         if offer.recipient != actor or offer.status != "pending":
             continue
-        for ch in ix.channels_between(actor, offer.sender):
+        for ch in ix.answer_channels(actor, offer.sender):
             if not channel_open(world, ch, closed):
                 continue
             out.append(Option("accept", offer.id, ch))

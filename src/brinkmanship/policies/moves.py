@@ -93,7 +93,7 @@ class Moves:
         return out
 
     def answer_channel(self, offer: Pending, s: Situation) -> str | None:
-        shared = [ch for ch in self.ix.channels_between(offer.recipient, offer.sender)
+        shared = [ch for ch in self.ix.answer_channels(offer.recipient, offer.sender)
                   if self.is_open(ch, s)]
         if offer.channel in shared:
             return offer.channel

@@ -182,6 +182,9 @@ def _check_diplomacy(r: _Refs) -> None:
     sc = r.sc
     for i, ch in enumerate(sc.channels):
         r.refs(("channels", i, "members"), ch.members, r.actors, "actor")
+        for j, who in enumerate(ch.senders or []):
+            if who not in ch.members:
+                r.bad(("channels", i, "senders", j), f"{who!r} is not a member of the channel")
         r.instant(("channels", i, "opens"), ch.opens)
     for i, msg in enumerate(sc.messages):
         r.ref(("messages", i, "sender"), msg.sender, r.actors, "actor")
@@ -193,6 +196,10 @@ def _check_diplomacy(r: _Refs) -> None:
                 if who in r.actors and who not in members:
                     r.bad(("messages", i, role), f"{who!r} is not a member of channel "
                                                  f"{msg.channel!r}")
+            senders = r.channels[msg.channel].senders
+            if senders is not None and msg.sender in members and msg.sender not in senders:
+                r.bad(("messages", i, "sender"), f"{msg.sender!r} only hears channel "
+                                                 f"{msg.channel!r} (not among its senders)")
         r.terms(("messages", i, "terms"), msg.terms)
         r.terms(("messages", i, "private_terms"), msg.private_terms)
         r.refs(("messages", i, "replies_to"), msg.replies_to, r.messages, "message")
@@ -286,7 +293,11 @@ def _check_history(r: _Refs) -> None:
         r.ref((*p, "incident"), e.incident, r.incidents, "incident")
         if e.answer is not None:
             r.ref((*p, "answer", "offer"), e.answer.offer, r.messages, "message")
-            r.ref((*p, "answer", "channel"), e.answer.channel, r.channels, "channel")
+            if r.ref((*p, "answer", "channel"), e.answer.channel, r.channels, "channel"):
+                senders = r.channels[e.answer.channel].senders
+                if senders is not None and e.actor not in senders:
+                    r.bad((*p, "answer", "channel"), f"{e.actor!r} only hears channel "
+                                                     f"{e.answer.channel!r}")
             r.refs((*p, "answer", "issues"), e.answer.issues, r.issues, "issue")
         if e.arrives is not None and e.arrives < e.at:
             r.bad((*p, "arrives"), "a message cannot arrive before it is sent")

@@ -191,6 +191,11 @@ class Channel(Strict):
     members: list[Id] = Field(
         min_length=2, description="Actors who send and receive over this channel."
     )
+    senders: list[Id] | None = Field(
+        None,
+        description="The members who may send over it (default: every member); the others "
+                    "only hear it, as an audience hears a broadcast it cannot answer on.",
+    )
     visibility: Literal["public", "private"] = Field(
         description="public: every actor hears what passes; private: only the two ends."
     )
