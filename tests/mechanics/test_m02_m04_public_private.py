@@ -65,3 +65,15 @@ def test_a_reaction_happens_once_however_often_the_terms_are_repeated() -> None:
     assert len(of_kind(run, "deliver", public=True, draft="leaked")) == 1
     assert len(of_kind(run, "reaction")) == 1
     assert run.outcome.payoffs["blue_lead"] == -8
+
+
+def test_a_reaction_says_nothing_over_a_closed_channel() -> None:
+    from brinkmanship.engine import Interventions
+
+    iv = Interventions(closed_channels=frozenset({"radio"}))
+    run = play(build(OFFERS), iv=iv, red_lead=Chair(Move(1.0, "send", "leaked")))
+    reaction = one(run, "reaction", reaction="gull_objects")
+    assert reaction["costs"] == {"blue_lead": 3, "red_lead": 1}, "the reaction still costs"
+    assert of_kind(run, "send", id="protest") == [], "but its protest cannot go out"
+    open_run = _run("leaked")
+    assert len(of_kind(open_run, "send", id="protest")) == 1, "contrast: the radio open"

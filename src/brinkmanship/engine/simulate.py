@@ -15,7 +15,7 @@ from typing import Any
 
 from brinkmanship.engine import kernel as k
 from brinkmanship.engine.index import Index
-from brinkmanship.engine.observe import observe, stress_of
+from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
 from brinkmanship.engine.world import Event
 from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
@@ -344,7 +344,9 @@ class Simulation(k.Kernel):
         ev = self.emit("reaction", cause, actor=rea.actor, reaction=rea.id, costs=dict(rea.costs))
         self.consequences(rea.effects, rea.actor, True, ev["seq"])
         if rea.message is not None:
-            self.send_draft(self.ix.messages[rea.message], ev["seq"])
+            msg = self.ix.messages[rea.message]
+            if channel_open(self.world, msg.channel, self.iv.closed_channels):
+                self.send_draft(msg, ev["seq"])
 
     # -- forces, incidents, responses, chains (M5, M6, M7) ------------------------------
     def start_action(self, action: s.Action, via: str, cause: int | None) -> None:
