@@ -94,6 +94,12 @@ def test_summary_counts_and_intervals(harbour: Scenario) -> None:
         assert o["ci95"][0] <= o["share"] <= o["ci95"][1]
     wars = outcomes["war"]["count"]
     assert sum(summary["war"]["by_rung"].values()) == wars
+    levels = res.to_arrow(columns=["max_level"]).column("max_level").to_pylist()
+    ladder = {r.id: r.level for r in harbour.ladder}
+    assert list(summary["reached"]) == [r.id for r in harbour.ladder[1:]]
+    for rung, share in summary["reached"].items():
+        assert share["count"] == sum(1 for lv in levels if lv >= ladder[rung])
+    assert summary["reached"][next(r.id for r in harbour.ladder if r.war)]["count"] >= wars
     assert sum(t["runs"] for t in summary["settlement"]["by_terms"]) <= \
         outcomes["settlement"]["count"]
 
@@ -114,6 +120,13 @@ def test_comparison_is_paired_on_seeds(harbour: Scenario) -> None:
         got = arm["difference"]["outcomes"][kind]
         assert got["diff"] == pytest.approx(d.diff, abs=1e-6)
         assert got["ci95"] == pytest.approx([d.low, d.high], abs=1e-6)
+    levels = res.to_arrow(columns=["arm", "max_level"]).to_pylist()
+    top = harbour.ladder[-1]
+    d = paired_difference([int(r["max_level"] >= top.level) for r in levels
+                           if r["arm"] == "counterfactual"],
+                          [int(r["max_level"] >= top.level) for r in levels
+                           if r["arm"] == "baseline"])
+    assert arm["difference"]["reached"][top.id]["diff"] == pytest.approx(d.diff, abs=1e-6)
     d = paired_difference([r["payoff_azure_pm"] for r in cf],
                           [r["payoff_azure_pm"] for r in base])
     assert arm["difference"]["payoffs"]["azure_pm"]["diff"] == pytest.approx(d.diff, abs=1e-6)

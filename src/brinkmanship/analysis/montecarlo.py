@@ -137,13 +137,16 @@ class Results:
         """Every other arm against ``baseline`` on paired seeds (see :mod:`..stats`)."""
         arms = []
         for arm in self.study.arms:
+            summary = self.summary(arm.name)
             entry: dict[str, Any] = {"arm": arm.name, "label": arm.label,
-                                     "outcomes": self.summary(arm.name)["outcomes"]}
+                                     "outcomes": summary["outcomes"],
+                                     "reached": summary["reached"]}
             if arm.name != baseline:
                 diff = differences(self.store, arm.name, baseline, self.seeds)
                 entry["difference"] = {
                     "outcomes": {k: d.to_dict() for k, d in diff["outcomes"].items()},
-                    "payoffs": {a: d.to_dict() for a, d in diff["payoffs"].items()}}
+                    "payoffs": {a: d.to_dict() for a, d in diff["payoffs"].items()},
+                    "reached": {r: d.to_dict() for r, d in diff["reached"].items()}}
                 entry["paired_seeds"] = diff["paired_seeds"]
                 if arm.change.force:
                     entry["forced_in_runs"] = forced_applied(self.store, arm.name, self.seeds)

@@ -30,6 +30,25 @@ def outcome_shares(store: Store, arm: str, seeds: range | None = None) -> dict[s
     return {k: wilson(int(counts.get(k, 0)), n) for k in OUTCOMES}
 
 
+def _climbs(store: Store) -> list[tuple[str, int]]:
+    """The ladder's rungs above its first, as (id, level): the escalation a run can reach."""
+    ladder = store.study.scenario.ladder
+    return [(r.id, r.level) for r in ladder if r.level > ladder[0].level]
+
+
+def reached(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any]:
+    """``{rung: Share}``: the share of runs whose escalation reached each rung (or higher),
+    for every rung above the ladder's first."""
+    climbs = _climbs(store)
+    if not climbs:
+        return {}
+    where, params = store.where(arm, seeds)
+    parts = ", ".join(f"count(*) FILTER (max_level >= {level})" for _, level in climbs)
+    row = store.query(f"SELECT count(*), {parts} FROM runs {where}", params)[0]
+    n = int(row[0])
+    return {rung: wilson(int(c), n) for (rung, _), c in zip(climbs, row[1:], strict=True)}
+
+
 def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> dict[str, Any]:
     """The JSON summary of one arm: outcome shares, what wars and settlements were like,
     mean payoffs, and when runs ended."""
@@ -42,6 +61,7 @@ def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> 
         "seeds": [rng.start, rng.stop - 1] if rng else None,
         "policies": dict(store.study.policies),
         "outcomes": {k: s.to_dict() for k, s in shares.items()},
+        "reached": {k: s.to_dict() for k, s in reached(store, arm, seeds).items()},
     }
     war = f"{where} AND outcome = 'war'"
     out["war"] = {key: _top(store, col, war, params) for key, col in
@@ -77,13 +97,18 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
         col = _quote(f"payoff_{actor}")
         d = f"(a.{col} - b.{col})"
         parts += [f"avg({d})", f"stddev_samp({d})", f"count({d})", "0"]
+    climbs = _climbs(store)
+    for _, level in climbs:
+        d = f"((a.max_level >= {level})::INT - (b.max_level >= {level})::INT)"
+        parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
+                  f"count(*) FILTER ({d} < 0)"]
     row = store.query(f"SELECT count(*), {', '.join(parts)} {join} {cond}", params)[0]
     n = int(row[0])
     if n == 0:
         raise ValueError(f"arms {arm!r} and {baseline!r} share no seeds")
     values = row[1:]
     out: dict[str, Any] = {"arm": arm, "baseline": baseline, "paired_seeds": n,
-                           "outcomes": {}, "payoffs": {}}
+                           "outcomes": {}, "payoffs": {}, "reached": {}}
     for i, k in enumerate(OUTCOMES):
         mean, sd, gained, lost = values[4 * i: 4 * i + 4]
         out["outcomes"][k] = _difference(mean, sd, n, gained, lost)
@@ -92,6 +117,10 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
         mean, sd, count, _ = values[base + 4 * j: base + 4 * j + 4]
         if count:
             out["payoffs"][actor] = _difference(mean, sd, int(count), 0, 0)
+    base += 4 * len(store.layout.payoff_actors)
+    for j, (rung, _) in enumerate(climbs):
+        mean, sd, gained, lost = values[base + 4 * j: base + 4 * j + 4]
+        out["reached"][rung] = _difference(mean, sd, n, gained, lost)
     return out
 
 

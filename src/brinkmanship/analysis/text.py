@@ -21,6 +21,11 @@ def summary_lines(summary: dict[str, Any], where: str | None = None) -> list[str
         lo, hi = o["ci95"]
         lines.append(f"  {kind:<12}{o['count']:>8}{_pct(o['share']):>9}   "
                      f"[{_pct(lo)}, {_pct(hi)}]")
+    if summary.get("reached"):
+        lines += ["", f"  {'escalation reached':<33}{'share':>9}   95% interval"]
+        for rung, o in summary["reached"].items():
+            lines.append(f"    {rung:<31.31}{_pct(o['share']):>9}   "
+                         f"[{_pct(o['ci95'][0])}, {_pct(o['ci95'][1])}]")
     war = summary["war"]
     if any(war.values()):
         lines += ["", "  wars"]
@@ -44,6 +49,8 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
     lines = [f"{cmp['scenario']}: arms against {cmp['baseline']!r} on the same seeds"]
     if where:
         lines.append(f"saved in {where}")
+    climbed = {rung for arm in cmp["arms"] for rung, o in arm.get("reached", {}).items()
+               if o["count"]}
     for arm in cmp["arms"]:
         lines += ["", f"{arm['arm']}: {arm['label']}"]
         if "forced_in_runs" in arm:
@@ -51,15 +58,20 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
             lines.append(f"  forced decision taken in {f['taken']} of {arm['paired_seeds']} "
                          f"runs; it changed the actor's choice in {f['changed']}")
         diff = arm.get("difference")
-        head = f"  {'outcome':<12}{'share':>9}   95% interval"
+        rows: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
+            (kind, arm["outcomes"][kind], diff["outcomes"][kind] if diff else None)
+            for kind in OUTCOMES]
+        for rung, o in arm.get("reached", {}).items():
+            if rung in climbed:  # a rung no run of any arm reached says nothing
+                rows.append((f"reached {rung}", o, diff["reached"].get(rung) if diff else None))
+        width = max(12, *(len(label) + 2 for label, _, _ in rows))
+        head = f"  {'outcome':<{width}}{'share':>7}   95% interval"
         lines.append(head + ("      difference   paired 95% interval" if diff else ""))
-        for kind in OUTCOMES:
-            o = arm["outcomes"][kind]
-            text = (f"  {kind:<12}{_pct(o['share']):>9}   "
+        for label, o, d in rows:
+            text = (f"  {label:<{width}}{_pct(o['share']):>7}   "
                     f"[{_pct(o['ci95'][0])}, {_pct(o['ci95'][1])}]")
-            if diff:
-                d = diff["outcomes"][kind]
-                text = f"{text:<44}{_signed(d['diff']):>11}   " \
+            if d is not None:
+                text = f"{text:<{width + 32}}{_signed(d['diff']):>11}   " \
                        f"[{_signed(d['ci95'][0])}, {_signed(d['ci95'][1])}]"
             lines.append(text)
         if diff and diff["payoffs"]:
