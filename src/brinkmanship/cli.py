@@ -153,6 +153,34 @@ def replay(
 
 
 @app.command()
+def plausibility(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    runs: Annotated[int, typer.Option("--runs", min=0, help="Runs of the model's own to "
+                                      "compare with (seeds 0 to RUNS-1).")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Judge the historical record by the default decision-makers: how likely each recorded
+    deed was to them at the moment it was taken, against their own runs' choices."""
+    from brinkmanship.history import NoHistory
+    from brinkmanship.plausibility import own_choices, render, report, score_record
+    from brinkmanship.policies.scripted import ScriptError
+
+    sc = load(scenario)
+    try:
+        card = score_record(sc)
+    except NoHistory as exc:
+        fail(str(exc))
+    except ScriptError as exc:
+        fail(str(exc), 1)
+    own = own_choices(sc, range(runs))
+    if as_json:
+        typer.echo(json.dumps(report(sc, card, own), ensure_ascii=False))
+        return
+    for line in render(sc, card, own, runs):
+        typer.echo(line)
+
+
+@app.command()
 def explain(
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     seed: SeedOpt = 0,

@@ -23,13 +23,19 @@ def replay(scenario: Scenario, seed: int = 0) -> Run:
         raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
     ix = index_of(scenario)
     actors = sorted(set(ix.deciders) | {e.actor for e in hist.record if e.incident is None})
-    iv = Interventions(
+    return simulate(scenario, {a: ScriptedPolicy() for a in actors}, seed,
+                    recorded_interventions(scenario))
+
+
+def recorded_interventions(scenario: Scenario) -> Interventions:
+    """A replay's mechanics: no hazards or distortion; the recorded incidents and arrivals."""
+    record = scenario.history.record if scenario.history else []
+    return Interventions(
         hazards=False, distortion=False,
-        force_incidents=tuple((e.at, e.incident) for e in hist.record if e.incident),
-        arrivals={_message_id(e): e.arrives for e in hist.record
+        force_incidents=tuple((e.at, e.incident) for e in record if e.incident),
+        arrivals={_message_id(e): e.arrives for e in record
                   if (e.send or e.answer) and e.arrives},
     )
-    return simulate(scenario, {a: ScriptedPolicy() for a in actors}, seed, iv)
 
 
 def _message_id(entry: RecordEntry) -> str:
