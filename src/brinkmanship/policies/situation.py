@@ -64,19 +64,16 @@ class Situation:
     declined: frozenset[str] = frozenset()
     _hash: int = field(default=0, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        # Situations key every memo of the look-ahead: hash them once.
-        object.__setattr__(self, "_hash", hash((
-            self.t, self.level, self.flags, self.postures, self.orders, self.held, self.due,
-            self.offers, self.assured, self.proposals, self.minds, self.declined)))
-
     def __hash__(self) -> int:
-        return self._hash
-
-    def hazard_key(self) -> tuple[object, ...]:
-        """The parts of the situation the risk of war depends on."""
-        return (self.postures, self.orders, self.held, self.flags, self.level, self.due,
-                self.minds)
+        # Situations key every memo of the look-ahead: hash them once, and only those that
+        # key one (the intermediate copies a step makes are never hashed).
+        h = self._hash
+        if not h:
+            h = hash((self.t, self.level, self.flags, self.postures, self.orders, self.held,
+                      self.due, self.offers, self.assured, self.proposals, self.minds,
+                      self.declined))
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def but(self, **changes: object) -> Situation:
         """A copy with some fields changed (``dataclasses.replace``, without its overhead)."""
