@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from brinkmanship.engine.index import Index
 from brinkmanship.policies.base import Option
@@ -32,10 +33,12 @@ from brinkmanship.policies.values import (
     Stakes,
     Vec,
     add,
+    add_scaled,
     discounted,
     dot,
     mix,
     scale,
+    scaled_add,
 )
 
 Pair = tuple[Vec, Vec]
@@ -93,6 +96,17 @@ class Player:
             sum(v for force, posture, v in self.posture_values if s.posture(force) == posture)
 
 
+class _Here(NamedTuple):
+    """What one player reckons in one pictured situation: the war risk it sees there (its
+    hazard's rung distribution valued, and each lump's due second, probability of war and
+    value), and what its orders and postures in force are worth per hour."""
+
+    risk: Risk
+    war: Vec
+    lumps: tuple[tuple[int, float, Vec], ...]
+    per_hour: float
+
+
 @dataclass(frozen=True)
 class Reply:
     """The other side's most likely answer to an option, and how likely it is."""
@@ -116,6 +130,7 @@ class Lookahead:
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
         self._carried: dict[tuple[object, ...], Vec] = {}
+        self._here: tuple[dict[Situation, _Here], dict[Situation, _Here]] = ({}, {})
 
     def option(self, s: Situation, opt: Option, depth: int | None = None
                ) -> tuple[Pair, Reply | None]:
@@ -125,6 +140,9 @@ class Lookahead:
         if len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
             self._nodes.clear()
             self._leaves.clear()
+        for here in self._here:
+            if len(here) > MEMO_LIMIT:
+                here.clear()
         step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth if depth is None else depth)
 
@@ -142,8 +160,8 @@ class Lookahead:
                         player.inertia)
         mine, theirs = self.players[0].stakes.zero, self.players[1].stakes.zero
         for p, (a, b) in zip(probs, values, strict=True):
-            mine = add(mine, scale(a, p))
-            theirs = add(theirs, scale(b, p))
+            mine = add_scaled(mine, a, p)
+            theirs = add_scaled(theirs, b, p)
         best = max(range(len(options)), key=lambda i: probs[i])
         key_text = "wait" if options[best] == WAIT else options[best].key
         out = ((mine, theirs), Reply(key_text, round(probs[best], 3)))
@@ -172,44 +190,58 @@ class Lookahead:
         else:
             v = pl.stakes.war(step.war, self.risk.esc.war_from) if step.war else pl.stakes.zero
             for p, pair in conts:
-                v = add(v, scale(pair[k], p))
+                v = add_scaled(v, pair[k], p)
         v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
-        v = self._transit(s, pl, step.hours, v)
+        v = self._transit(s, k, step.hours, v)
         cost = sum(c for who, c in step.costs if who == pl.stakes.holder)
         return add(v, pl.stakes.term(ALLIANCE, -cost)) if cost else v
 
-    def _transit(self, s: Situation, pl: Player, hours: float, v: Vec) -> Vec:
+    def _transit(self, s: Situation, k: int, hours: float, v: Vec) -> Vec:
         """``v`` reached only if no war breaks out in the ``hours`` it takes to get there."""
         if hours <= 0.0:
             return v
-        risk = self.risk.risk(pl.actor, s)
-        p = 1.0 - math.exp(-risk.rate * hours)
-        out = mix(v, pl.stakes.war(risk.pmf, self.risk.esc.war_from), p)
+        here = self._here_for(s, k)
+        p = 1.0 - math.exp(-here.risk.rate * hours)
+        out = mix(v, here.war, p)
         until = s.t + hours * 3600
-        for due, pmf in risk.lumps:
+        for due, q, war in here.lumps:
             if s.t <= due <= until:
-                q = sum(pmf)
-                out = add(scale(out, 1.0 - q),
-                          pl.stakes.war(pmf, self.risk.esc.war_from))
-        per_hour = pl.orders_per_hour(s)
-        return add(out, pl.stakes.term(ORDERS, per_hour * hours)) if per_hour else out
+                out = scaled_add(out, 1.0 - q, war)
+        per_hour = here.per_hour
+        return add(out, self.players[k].stakes.term(ORDERS, per_hour * hours)) if per_hour \
+            else out
+
+    def _here_for(self, s: Situation, k: int) -> _Here:
+        """What player ``k`` reckons in ``s`` whatever the step: shared by every option taken
+        there."""
+        memo = self._here[k]
+        here = memo.get(s)
+        if here is None:
+            pl = self.players[k]
+            risk = self.risk.risk(pl.actor, s)
+            war_from = self.risk.esc.war_from
+            here = memo[s] = _Here(
+                risk, pl.stakes.war(risk.pmf, war_from),
+                tuple((due, sum(pmf), pl.stakes.war(pmf, war_from)) for due, pmf in risk.lumps),
+                pl.orders_per_hour(s))
+        return here
 
     def _leaf(self, s: Situation) -> Pair:
         hit = self._leaves.get((s, self.root_t))
         if hit is None:
-            base = [self.carry_on(s, pl) for pl in self.players]
+            base = [self.carry_on(s, k) for k in (0, 1)]
             hit = self._leaves[(s, self.root_t)] = self._offers_taken(s, base[0], base[1])
         return hit
 
-    def carry_on(self, s: Situation, pl: Player) -> Vec:
-        """A player's value of carrying on without a deal until its horizon, reckoned from
+    def carry_on(self, s: Situation, k: int) -> Vec:
+        """Player ``k``'s value of carrying on without a deal until its horizon, reckoned from
         the decision being weighed, so that every option is judged over the same span."""
-        unres = pl.stakes.unresolved
+        pl = self.players[k]
         until = min(self.root_t + pl.horizon_hours * 3600, self.end_s)
         hours = (until - s.t) / 3600
         if hours <= 0.0:
-            return unres
-        risk: Risk = self.risk.risk(pl.actor, s)
+            return pl.stakes.unresolved
+        risk = self.risk.risk(pl.actor, s)
         key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s))
         hit = self._carried.get(key)
         if hit is None:
