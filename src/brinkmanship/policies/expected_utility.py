@@ -26,7 +26,7 @@ from brinkmanship.engine.index import Index
 from brinkmanship.policies.base import Option
 from brinkmanship.policies.moves import WAIT, Moves, Step
 from brinkmanship.policies.risk import Risk, RiskModel
-from brinkmanship.policies.situation import Situation
+from brinkmanship.policies.situation import Pending, Situation
 from brinkmanship.policies.values import (
     ALLIANCE,
     ORDERS,
@@ -130,6 +130,7 @@ class Lookahead:
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
         self._carried: dict[tuple[object, ...], Vec] = {}
+        self._settled: dict[tuple[object, ...], tuple[int, Pair] | None] = {}
         self._here: tuple[dict[Situation, _Here], dict[Situation, _Here]] = ({}, {})
 
     def option(self, s: Situation, opt: Option, depth: int | None = None
@@ -266,6 +267,24 @@ class Lookahead:
             v = add(v, pl.stakes.term(ORDERS, per_hour * in_force))
         return v
 
+    def _taking(self, s: Situation, offer: Pending) -> tuple[int, Pair] | None:
+        """Which player ``offer`` is addressed to, and both players' values of settling on it
+        in ``s`` (None if it is addressed to neither)."""
+        key = (offer, s.assured, s.proposals)
+        if key in self._settled:
+            return self._settled[key]
+        k = next((i for i, pl in enumerate(self.players) if pl.actor == offer.recipient), None)
+        out: tuple[int, Pair] | None = None
+        if k is not None:
+            agreed = self.moves.agreed(s, offer, False)
+            a, b = (pl.stakes.settlement(agreed, s.proposed_by(pl.leader))
+                    for pl in self.players)
+            out = (k, (a, b))
+        if len(self._settled) > MEMO_LIMIT:
+            self._settled.clear()
+        self._settled[key] = out
+        return out
+
     def _offers_taken(self, s: Situation, mine: Vec, theirs: Vec) -> Pair:
         """Where the look-ahead stops, the best offer on the table to either player is taken
         with the logit probability of its being worth more than carrying on."""
@@ -274,13 +293,10 @@ class Lookahead:
         for offer in s.offers:
             if offer.id in s.declined:
                 continue
-            k = next((i for i, pl in enumerate(self.players) if pl.actor == offer.recipient),
-                     None)
-            if k is None:
+            taken = self._taking(s, offer)
+            if taken is None:
                 continue
-            agreed = self.moves.agreed(s, offer, False)
-            settle = tuple(pl.stakes.settlement(agreed, s.proposed_by(pl.leader))
-                           for pl in self.players)
+            k, settle = taken
             pl = self.players[k]
             gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])
             p = quantal(pl.rationality, [gain, 0.0], pl.inertia)[0]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brinkmanship.engine.index import Index
 from brinkmanship.policies.situation import Conditions, Situation
@@ -114,6 +114,15 @@ class Risk:
     rate: float
     pmf: Pmf
     lumps: tuple[tuple[int, Pmf], ...]
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Risks key the memo of carrying on: hash each once.
+        h = self._hash
+        if not h:
+            h = hash((self.rate, self.pmf, self.lumps))
+            object.__setattr__(self, "_hash", h)
+        return h
 
 
 class RiskModel:

@@ -30,6 +30,16 @@ class Pending:
     private_terms: Pairs
     public: bool
     channel: str | None = None
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Offers key the look-ahead's settlement memo and every situation holding them.
+        h = self._hash
+        if not h:
+            h = hash((self.id, self.sender, self.recipient, self.terms, self.private_terms,
+                      self.public, self.channel))
+            object.__setattr__(self, "_hash", h)
+        return h
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,15 @@ class Mind:
     resolve: float
     control: float
     imminence: float
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Minds are hashed with every situation and risk key that holds them.
+        h = self._hash
+        if not h:
+            h = hash((self.actor, self.about, self.resolve, self.control, self.imminence))
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def get(self, var: str) -> float:
         return float(getattr(self, var))
