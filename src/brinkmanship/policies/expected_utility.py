@@ -137,10 +137,12 @@ class Lookahead:
                ) -> tuple[Pair, Reply | None]:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
-        self.root_t = s.t
-        if len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
+        if s.t != self.root_t or len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
+            # Nodes and leaves are reckoned from the decision's time: a decision at another
+            # time finds none of them again, and keeping them only burdens the collector.
             self._nodes.clear()
             self._leaves.clear()
+        self.root_t = s.t
         for here in self._here:
             if len(here) > MEMO_LIMIT:
                 here.clear()
