@@ -233,7 +233,8 @@ class Moves:
         if hours <= 0.0:
             return s
         t = s.t + int(round(hours * 3600))
-        due = tuple((r, d) for r, d in s.due if d > t)
+        # The same tuple when nothing came due, so that the risk model knows it at once.
+        due = s.due if all(d > t for _, d in s.due) else tuple((r, d) for r, d in s.due if d > t)
         flags = s.flags
         if any(s.t <= at < t for at in self.lapse_times):
             flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
