@@ -140,12 +140,12 @@ class Lookahead:
         if s.t != self.root_t or len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
             # Nodes and leaves are reckoned from the decision's time: a decision at another
             # time finds none of them again, and keeping them only burdens the collector.
+            # What the players reckon at the nodes is shared by the options of one decision.
             self._nodes.clear()
             self._leaves.clear()
-        self.root_t = s.t
-        for here in self._here:
-            if len(here) > MEMO_LIMIT:
+            for here in self._here:
                 here.clear()
+        self.root_t = s.t
         step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth if depth is None else depth)
 
