@@ -130,6 +130,7 @@ class Lookahead:
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
         self._carried: dict[tuple[object, ...], Vec] = {}
+        self._first: dict[tuple[Situation, Option], Step] = {}
         self._settled: dict[tuple[object, ...], tuple[int, Pair] | None] = {}
         self._here: tuple[dict[Situation, _Here], dict[Situation, _Here]] = ({}, {})
 
@@ -137,7 +138,8 @@ class Lookahead:
                ) -> tuple[Pair, Reply | None]:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
-        if s.t != self.root_t or len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
+        if s.t != self.root_t or len(self._nodes) + len(self._leaves) + len(self._first) > \
+                MEMO_LIMIT:
             # Nodes and leaves are reckoned from the decision's time: a decision at another
             # time finds none of them again, and keeping them only burdens the collector.
             # What the players reckon at the nodes is shared by the options of one decision.
@@ -145,8 +147,13 @@ class Lookahead:
             self._leaves.clear()
             for here in self._here:
                 here.clear()
+            self._first.clear()
         self.root_t = s.t
-        step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
+        # An option glanced at and then thought through takes the same first step.
+        step = self._first.get((s, opt))
+        if step is None:
+            step = self._first[(s, opt)] = self.moves.step(s, self.players[0].actor,
+                                                           WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth if depth is None else depth)
 
     # -- the tree ------------------------------------------------------------------------
