@@ -92,8 +92,12 @@ class Player:
         """What the orders in force and the postures held are worth per hour to the player."""
         if not self.order_values and not self.posture_values:
             return 0.0
-        return sum(v for order, v in self.order_values if s.order_on(order)) + \
-            sum(v for force, posture, v in self.posture_values if s.posture(force) == posture)
+        # Looked up in mappings, not scanned for each value (a situation has each order and
+        # force once, so the two agree).
+        on = dict(s.orders) if self.order_values else {}
+        held = dict(s.postures) if self.posture_values else {}
+        return sum(v for order, v in self.order_values if on.get(order, False)) + \
+            sum(v for force, posture, v in self.posture_values if held.get(force) == posture)
 
 
 class _Here(NamedTuple):
@@ -127,6 +131,8 @@ class Lookahead:
         self.depth = depth
         self.end_s = ix.seconds(ix.sc.scenario.end)
         self.root_t = 0
+        self._until: tuple[float, ...] = ()
+        """Where each player's horizon ends, reckoned from the decision being weighed."""
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
         self._carried: dict[tuple[object, ...], Vec] = {}
@@ -148,7 +154,10 @@ class Lookahead:
             for here in self._here:
                 here.clear()
             self._first.clear()
-        self.root_t = s.t
+        if s.t != self.root_t or not self._until:
+            self.root_t = s.t
+            self._until = tuple(min(s.t + pl.horizon_hours * 3600, self.end_s)
+                                for pl in self.players)
         # An option glanced at and then thought through takes the same first step.
         step = self._first.get((s, opt))
         if step is None:
@@ -203,6 +212,8 @@ class Lookahead:
                 v = add_scaled(v, pair[k], p)
         v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
         v = self._transit(s, k, step.hours, v)
+        if not step.costs:
+            return v
         cost = sum(c for who, c in step.costs if who == pl.stakes.holder)
         return add(v, pl.stakes.term(ALLIANCE, -cost)) if cost else v
 
@@ -247,7 +258,7 @@ class Lookahead:
         """Player ``k``'s value of carrying on without a deal until its horizon, reckoned from
         the decision being weighed, so that every option is judged over the same span."""
         pl = self.players[k]
-        until = min(self.root_t + pl.horizon_hours * 3600, self.end_s)
+        until = self._until[k]
         hours = (until - s.t) / 3600
         if hours <= 0.0:
             return pl.stakes.unresolved
