@@ -28,6 +28,9 @@ Cdf = tuple[float, ...]
 Pmf = tuple[float, ...]
 MEMO_LIMIT = 10_000
 """Entries each memo keeps before it starts afresh (memory; the memos only save work)."""
+PARTS_LIMIT = 2_000
+"""...and the memo by the very parts of situations, which keeps those parts alive: it serves
+situations pictured one from another, so the recent ones."""
 
 
 class Escalation:
@@ -138,6 +141,7 @@ class RiskModel:
         self.prior_control = prior_control
         self.attack = {side: self._attack_action(side) for side in ix.sides}
         self._by_parts: dict[tuple[object, ...], tuple[tuple[object, ...], Risk]] = {}
+        self._canon: dict[object, object] = {}
         self._incident_memo: dict[tuple[object, ...], tuple[tuple[str, bool, float, Pmf], ...]] \
             = {}
         self._lump_memo: dict[tuple[object, ...], tuple[tuple[int, Pmf], ...]] = {}
@@ -180,16 +184,23 @@ class RiskModel:
         if hazard is None:
             if len(self._hazard_memo) > MEMO_LIMIT:
                 self._hazard_memo.clear()
-            hazard = self._hazard_memo[key] = self._hazard(actor, s)
+                self._canon.clear()
+            hazard = self._hazard_memo[self._canonical(key)] = self._hazard(actor, s)
         risk = Risk(*hazard, self._lumps(actor, s))
         if len(self._risks) > MEMO_LIMIT:
             self._risks.clear()
         # One object per distinct risk, so that values computed from it can be shared.
         risk = self._risks.setdefault(risk, risk)
-        if len(self._by_parts) > MEMO_LIMIT:
+        if len(self._by_parts) > PARTS_LIMIT:
             self._by_parts.clear()
         self._by_parts[ident] = (parts, risk)
         return risk
+
+    def _canonical(self, key: tuple[object, ...]) -> tuple[object, ...]:
+        """``key`` made of one kept instance of each equal part: the situations pictured
+        hold many equal copies, and a memo that kept them all would burden the collector."""
+        canon = self._canon
+        return tuple([canon.setdefault(part, part) for part in key])
 
     def _incidents(self, s: Situation) -> tuple[tuple[str, bool, float, Pmf], ...]:
         """(side, unauthorised, rate, war rungs) of each incident that may happen in ``s``."""
