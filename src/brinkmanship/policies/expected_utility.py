@@ -136,6 +136,7 @@ class Lookahead:
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
         self._carried: dict[tuple[object, ...], Vec] = {}
+        self._replies: dict[Reply, Reply] = {}
         self._first: dict[tuple[Situation, Option], Step] = {}
         self._settled: dict[tuple[object, ...], tuple[int, Pair] | None] = {}
         self._here: tuple[dict[Situation, _Here], dict[Situation, _Here]] = ({}, {})
@@ -183,7 +184,11 @@ class Lookahead:
             theirs = add_scaled(theirs, b, p)
         best = max(range(len(options)), key=lambda i: probs[i])
         key_text = "wait" if options[best] == WAIT else options[best].key
-        out = ((mine, theirs), Reply(key_text, round(probs[best], 3)))
+        reply = Reply(key_text, round(probs[best], 3))
+        # Finished tables outlive the look-ahead: one instance of each reply is kept.
+        if len(self._replies) > MEMO_LIMIT:
+            self._replies.clear()
+        out = ((mine, theirs), self._replies.setdefault(reply, reply))
         self._nodes[key] = out
         return out
 
