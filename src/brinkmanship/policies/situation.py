@@ -94,15 +94,27 @@ class Situation:
             object.__setattr__(self, "_hash", h)
         return h
 
-    def but(self, **changes: object) -> Situation:
-        """A copy with some fields changed (``dataclasses.replace``, without its overhead)."""
-        get = changes.get
+    def but(self, *, t: int | None = None, level: int | None = None,
+            flags: frozenset[str] | None = None, postures: Pairs | None = None,
+            orders: tuple[tuple[str, bool], ...] | None = None,
+            held: frozenset[str] | None = None, due: tuple[tuple[str, int], ...] | None = None,
+            offers: tuple[Pending, ...] | None = None,
+            assured: tuple[tuple[str, str, str, str], ...] | None = None,
+            proposals: tuple[tuple[str, str, str], ...] | None = None,
+            minds: tuple[Mind, ...] | None = None,
+            declined: frozenset[str] | None = None) -> Situation:
+        """A copy with the fields given changed (``dataclasses.replace``, without its
+        overhead); a field left None is kept."""
         return Situation(
-            get("t", self.t), get("level", self.level), get("flags", self.flags),  # type: ignore[arg-type]
-            get("postures", self.postures), get("orders", self.orders),  # type: ignore[arg-type]
-            get("held", self.held), get("due", self.due), get("offers", self.offers),  # type: ignore[arg-type]
-            get("assured", self.assured), get("proposals", self.proposals),  # type: ignore[arg-type]
-            get("minds", self.minds), get("declined", self.declined))  # type: ignore[arg-type]
+            self.t if t is None else t, self.level if level is None else level,
+            self.flags if flags is None else flags,
+            self.postures if postures is None else postures,
+            self.orders if orders is None else orders, self.held if held is None else held,
+            self.due if due is None else due, self.offers if offers is None else offers,
+            self.assured if assured is None else assured,
+            self.proposals if proposals is None else proposals,
+            self.minds if minds is None else minds,
+            self.declined if declined is None else declined)
 
     def mind(self, actor: str, about: str) -> Mind | None:
         return next((m for m in self.minds if m.actor == actor and m.about == about), None)
