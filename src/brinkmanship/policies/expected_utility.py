@@ -145,26 +145,30 @@ class Lookahead:
                ) -> tuple[Pair, Reply | None]:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
-        if s.t != self.root_t or len(self._nodes) + len(self._leaves) + len(self._first) > \
-                MEMO_LIMIT:
-            # Nodes and leaves are reckoned from the decision's time: a decision at another
-            # time finds none of them again, and keeping them only burdens the collector.
-            # What the players reckon at the nodes is shared by the options of one decision.
-            self._nodes.clear()
-            self._leaves.clear()
-            for here in self._here:
-                here.clear()
-            self._first.clear()
         if s.t != self.root_t or not self._until:
             self.root_t = s.t
             self._until = tuple(min(s.t + pl.horizon_hours * 3600, self.end_s)
                                 for pl in self.players)
+            self._forget()
+        elif len(self._nodes) + len(self._leaves) + len(self._first) > MEMO_LIMIT:
+            self._forget()
         # An option glanced at and then thought through takes the same first step.
         step = self._first.get((s, opt))
         if step is None:
             step = self._first[(s, opt)] = self.moves.step(s, self.players[0].actor,
                                                            WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth if depth is None else depth)
+
+    def _forget(self) -> None:
+        """Drop what serves one decision only. Nodes and leaves are reckoned from the
+        decision's time, so a decision at another time finds none of them again; what the
+        players reckon at the nodes, and the first steps, are shared by the options of one
+        decision. Keeping them would only burden memory and the collector."""
+        self._nodes.clear()
+        self._leaves.clear()
+        for here in self._here:
+            here.clear()
+        self._first.clear()
 
     # -- the tree ------------------------------------------------------------------------
     def _node(self, s: Situation, mover: int, depth: int) -> tuple[Pair, Reply | None]:
