@@ -81,7 +81,7 @@ class Situation:
     proposals: tuple[tuple[str, str, str], ...]
     minds: tuple[Mind, ...]
     declined: frozenset[str] = frozenset()
-    _hash: int = field(default=0, compare=False, repr=False)
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:
         # Situations key every memo of the look-ahead: hash them once, and only those that
