@@ -160,12 +160,14 @@ class Lookahead:
         return self._after(s, step, 1, self.depth if depth is None else depth)
 
     def _forget(self) -> None:
-        """Drop what serves one decision only. Nodes and leaves are reckoned from the
-        decision's time, so a decision at another time finds none of them again; what the
-        players reckon at the nodes, and the first steps, are shared by the options of one
-        decision. Keeping them would only burden memory and the collector."""
+        """Drop what serves one decision only. Nodes, leaves and the values of carrying on
+        are reckoned from the decision's time, so a decision at another time finds none of
+        them again; what the players reckon at the nodes, and the first steps, are shared by
+        the options of one decision. Keeping them would only burden memory and the
+        collector."""
         self._nodes.clear()
         self._leaves.clear()
+        self._carried.clear()
         for here in self._here:
             here.clear()
         self._first.clear()
