@@ -66,6 +66,7 @@ class CrisisModel:
         self._stakes: dict[str, Stakes] = {}
         self._lookaheads: dict[tuple[object, ...], Lookahead] = {}
         self._tables: dict[tuple[object, ...], list[Row]] = {}
+        self._options: dict[Option, Option] = {}
 
     def decision_model(self, actor: str) -> DecisionModel:
         dm = self.dms.get(actor) or self.dms.get(self._leader(actor))
@@ -131,7 +132,11 @@ class CrisisModel:
             if len(self._tables) > CACHE_LIMIT:
                 self._tables.clear()
                 self._lookaheads.clear()
-            hit = self._tables[key] = self._rows(s, (*options, WAIT), weights)
+                self._options.clear()
+            # Every decision brings equal options anew: the tables keep one of each, which
+            # spares the collector thousands of copies.
+            options = tuple([self._options.setdefault(o, o) for o in options])
+            hit = self._tables[(s, options, weights)] = self._rows(s, (*options, WAIT), weights)
         return hit
 
     def _rows(self, s: Situation, options: tuple[Option, ...], weights: Vec) -> list[Row]:

@@ -20,22 +20,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from brinkmanship.engine.index import Index
 from brinkmanship.policies.base import Option
 from brinkmanship.policies.moves import WAIT, Moves, Step
 from brinkmanship.policies.risk import Risk, RiskModel
-from brinkmanship.policies.situation import Situation
+from brinkmanship.policies.situation import Pending, Situation
 from brinkmanship.policies.values import (
     ALLIANCE,
     ORDERS,
     Stakes,
     Vec,
     add,
+    add_scaled,
     discounted,
     dot,
     mix,
     scale,
+    scaled_add,
 )
 
 Pair = tuple[Vec, Vec]
@@ -89,8 +92,23 @@ class Player:
         """What the orders in force and the postures held are worth per hour to the player."""
         if not self.order_values and not self.posture_values:
             return 0.0
-        return sum(v for order, v in self.order_values if s.order_on(order)) + \
-            sum(v for force, posture, v in self.posture_values if s.posture(force) == posture)
+        # Looked up in mappings, not scanned for each value (a situation has each order and
+        # force once, so the two agree).
+        on = dict(s.orders) if self.order_values else {}
+        held = dict(s.postures) if self.posture_values else {}
+        return sum(v for order, v in self.order_values if on.get(order, False)) + \
+            sum(v for force, posture, v in self.posture_values if held.get(force) == posture)
+
+
+class _Here(NamedTuple):
+    """What one player reckons in one pictured situation: the war risk it sees there (its
+    hazard's rung distribution valued, and each lump's due second, probability of war and
+    value), and what its orders and postures in force are worth per hour."""
+
+    risk: Risk
+    war: Vec
+    lumps: tuple[tuple[int, float, Vec], ...]
+    per_hour: float
 
 
 @dataclass(frozen=True)
@@ -113,20 +131,46 @@ class Lookahead:
         self.depth = depth
         self.end_s = ix.seconds(ix.sc.scenario.end)
         self.root_t = 0
+        self._until: tuple[float, ...] = ()
+        """Where each player's horizon ends, reckoned from the decision being weighed."""
         self._nodes: dict[tuple[Situation, int, int, int], tuple[Pair, Reply | None]] = {}
         self._leaves: dict[tuple[Situation, int], Pair] = {}
         self._carried: dict[tuple[object, ...], Vec] = {}
+        self._replies: dict[Reply, Reply] = {}
+        self._first: dict[tuple[Situation, Option], Step] = {}
+        self._settled: dict[tuple[object, ...], tuple[int, Pair] | None] = {}
+        self._here: tuple[dict[Situation, _Here], dict[Situation, _Here]] = ({}, {})
 
     def option(self, s: Situation, opt: Option, depth: int | None = None
                ) -> tuple[Pair, Reply | None]:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
-        self.root_t = s.t
-        if len(self._nodes) + len(self._leaves) > MEMO_LIMIT:
-            self._nodes.clear()
-            self._leaves.clear()
-        step = self.moves.step(s, self.players[0].actor, WAIT if opt == WAIT else opt)
+        if s.t != self.root_t or not self._until:
+            self.root_t = s.t
+            self._until = tuple(min(s.t + pl.horizon_hours * 3600, self.end_s)
+                                for pl in self.players)
+            self._forget()
+        elif len(self._nodes) + len(self._leaves) + len(self._first) > MEMO_LIMIT:
+            self._forget()
+        # An option glanced at and then thought through takes the same first step.
+        step = self._first.get((s, opt))
+        if step is None:
+            step = self._first[(s, opt)] = self.moves.step(s, self.players[0].actor,
+                                                           WAIT if opt == WAIT else opt)
         return self._after(s, step, 1, self.depth if depth is None else depth)
+
+    def _forget(self) -> None:
+        """Drop what serves one decision only. Nodes, leaves and the values of carrying on
+        are reckoned from the decision's time, so a decision at another time finds none of
+        them again; what the players reckon at the nodes, and the first steps, are shared by
+        the options of one decision. Keeping them would only burden memory and the
+        collector."""
+        self._nodes.clear()
+        self._leaves.clear()
+        self._carried.clear()
+        for here in self._here:
+            here.clear()
+        self._first.clear()
 
     # -- the tree ------------------------------------------------------------------------
     def _node(self, s: Situation, mover: int, depth: int) -> tuple[Pair, Reply | None]:
@@ -142,11 +186,15 @@ class Lookahead:
                         player.inertia)
         mine, theirs = self.players[0].stakes.zero, self.players[1].stakes.zero
         for p, (a, b) in zip(probs, values, strict=True):
-            mine = add(mine, scale(a, p))
-            theirs = add(theirs, scale(b, p))
+            mine = add_scaled(mine, a, p)
+            theirs = add_scaled(theirs, b, p)
         best = max(range(len(options)), key=lambda i: probs[i])
         key_text = "wait" if options[best] == WAIT else options[best].key
-        out = ((mine, theirs), Reply(key_text, round(probs[best], 3)))
+        reply = Reply(key_text, round(probs[best], 3))
+        # Finished tables outlive the look-ahead: one instance of each reply is kept.
+        if len(self._replies) > MEMO_LIMIT:
+            self._replies.clear()
+        out = ((mine, theirs), self._replies.setdefault(reply, reply))
         self._nodes[key] = out
         return out
 
@@ -172,44 +220,60 @@ class Lookahead:
         else:
             v = pl.stakes.war(step.war, self.risk.esc.war_from) if step.war else pl.stakes.zero
             for p, pair in conts:
-                v = add(v, scale(pair[k], p))
+                v = add_scaled(v, pair[k], p)
         v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
-        v = self._transit(s, pl, step.hours, v)
+        v = self._transit(s, k, step.hours, v)
+        if not step.costs:
+            return v
         cost = sum(c for who, c in step.costs if who == pl.stakes.holder)
         return add(v, pl.stakes.term(ALLIANCE, -cost)) if cost else v
 
-    def _transit(self, s: Situation, pl: Player, hours: float, v: Vec) -> Vec:
+    def _transit(self, s: Situation, k: int, hours: float, v: Vec) -> Vec:
         """``v`` reached only if no war breaks out in the ``hours`` it takes to get there."""
         if hours <= 0.0:
             return v
-        risk = self.risk.risk(pl.actor, s)
-        p = 1.0 - math.exp(-risk.rate * hours)
-        out = mix(v, pl.stakes.war(risk.pmf, self.risk.esc.war_from), p)
+        here = self._here_for(s, k)
+        p = 1.0 - math.exp(-here.risk.rate * hours)
+        out = mix(v, here.war, p)
         until = s.t + hours * 3600
-        for due, pmf in risk.lumps:
+        for due, q, war in here.lumps:
             if s.t <= due <= until:
-                q = sum(pmf)
-                out = add(scale(out, 1.0 - q),
-                          pl.stakes.war(pmf, self.risk.esc.war_from))
-        per_hour = pl.orders_per_hour(s)
-        return add(out, pl.stakes.term(ORDERS, per_hour * hours)) if per_hour else out
+                out = scaled_add(out, 1.0 - q, war)
+        per_hour = here.per_hour
+        return add(out, self.players[k].stakes.term(ORDERS, per_hour * hours)) if per_hour \
+            else out
+
+    def _here_for(self, s: Situation, k: int) -> _Here:
+        """What player ``k`` reckons in ``s`` whatever the step: shared by every option taken
+        there."""
+        memo = self._here[k]
+        here = memo.get(s)
+        if here is None:
+            pl = self.players[k]
+            risk = self.risk.risk(pl.actor, s)
+            war_from = self.risk.esc.war_from
+            here = memo[s] = _Here(
+                risk, pl.stakes.war(risk.pmf, war_from),
+                tuple((due, sum(pmf), pl.stakes.war(pmf, war_from)) for due, pmf in risk.lumps),
+                pl.orders_per_hour(s))
+        return here
 
     def _leaf(self, s: Situation) -> Pair:
         hit = self._leaves.get((s, self.root_t))
         if hit is None:
-            base = [self.carry_on(s, pl) for pl in self.players]
+            base = [self.carry_on(s, k) for k in (0, 1)]
             hit = self._leaves[(s, self.root_t)] = self._offers_taken(s, base[0], base[1])
         return hit
 
-    def carry_on(self, s: Situation, pl: Player) -> Vec:
-        """A player's value of carrying on without a deal until its horizon, reckoned from
+    def carry_on(self, s: Situation, k: int) -> Vec:
+        """Player ``k``'s value of carrying on without a deal until its horizon, reckoned from
         the decision being weighed, so that every option is judged over the same span."""
-        unres = pl.stakes.unresolved
-        until = min(self.root_t + pl.horizon_hours * 3600, self.end_s)
+        pl = self.players[k]
+        until = self._until[k]
         hours = (until - s.t) / 3600
         if hours <= 0.0:
-            return unres
-        risk: Risk = self.risk.risk(pl.actor, s)
+            return pl.stakes.unresolved
+        risk = self.risk.risk(pl.actor, s)
         key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s))
         hit = self._carried.get(key)
         if hit is None:
@@ -234,6 +298,24 @@ class Lookahead:
             v = add(v, pl.stakes.term(ORDERS, per_hour * in_force))
         return v
 
+    def _taking(self, s: Situation, offer: Pending) -> tuple[int, Pair] | None:
+        """Which player ``offer`` is addressed to, and both players' values of settling on it
+        in ``s`` (None if it is addressed to neither)."""
+        key = (offer, s.assured, s.proposals)
+        if key in self._settled:
+            return self._settled[key]
+        k = next((i for i, pl in enumerate(self.players) if pl.actor == offer.recipient), None)
+        out: tuple[int, Pair] | None = None
+        if k is not None:
+            agreed = self.moves.agreed(s, offer, False)
+            a, b = (pl.stakes.settlement(agreed, s.proposed_by(pl.leader))
+                    for pl in self.players)
+            out = (k, (a, b))
+        if len(self._settled) > MEMO_LIMIT:
+            self._settled.clear()
+        self._settled[key] = out
+        return out
+
     def _offers_taken(self, s: Situation, mine: Vec, theirs: Vec) -> Pair:
         """Where the look-ahead stops, the best offer on the table to either player is taken
         with the logit probability of its being worth more than carrying on."""
@@ -242,13 +324,10 @@ class Lookahead:
         for offer in s.offers:
             if offer.id in s.declined:
                 continue
-            k = next((i for i, pl in enumerate(self.players) if pl.actor == offer.recipient),
-                     None)
-            if k is None:
+            taken = self._taking(s, offer)
+            if taken is None:
                 continue
-            agreed = self.moves.agreed(s, offer, False)
-            settle = tuple(pl.stakes.settlement(agreed, s.proposed_by(pl.leader))
-                           for pl in self.players)
+            k, settle = taken
             pl = self.players[k]
             gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])
             p = quantal(pl.rationality, [gain, 0.0], pl.inertia)[0]

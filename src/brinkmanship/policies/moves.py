@@ -10,7 +10,8 @@ instead of random ones, and no distortion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass
 from itertools import combinations
 
 from brinkmanship.engine.index import Index
@@ -19,6 +20,9 @@ from brinkmanship.policies.base import Option
 from brinkmanship.policies.risk import Escalation, Pmf
 from brinkmanship.policies.situation import Conditions, Mind, Pairs, Pending, Situation
 from brinkmanship.scenario import schema
+
+PMF_LIMIT = 10_000
+"""War distributions of actions kept, by action and holds, before the memo starts afresh."""
 
 WAIT = Option("send", "")  # stands for waiting inside the look-ahead; never sent to the engine
 
@@ -61,6 +65,7 @@ class Moves:
         self.weight = sc.perception.authority_weights
         self.bias = {(b.actor, b.about): b.threat_bias for b in sc.beliefs}
         self.opens = {c.id: (ix.seconds(c.opens) if c.opens else None) for c in sc.channels}
+        self._pmfs: dict[tuple[str, frozenset[str]], Pmf] = {}
 
     # -- options -------------------------------------------------------------------------
     def options(self, s: Situation, actor: str) -> list[Option]:
@@ -116,8 +121,9 @@ class Moves:
                            not (opt.kind in ("accept", "accept_part") and opt.target == o.id))
         if not passed or not step.branches:
             return step
-        return replace(step, branches=tuple((p, _passed_on(b, passed))
-                                            for p, b in step.branches))
+        # Built directly: ``dataclasses.replace`` would cost several times as much.
+        return Step(step.hours, step.settle, step.war,
+                    tuple((p, _passed_on(b, passed)) for p, b in step.branches), step.costs)
 
     def _step(self, s: Situation, actor: str, opt: Option) -> Step:
         if opt == WAIT:
@@ -201,14 +207,19 @@ class Moves:
 
     def _act(self, s: Situation, action: schema.Action) -> Step:
         hours = action.duration_hours
-        pmf = self.esc.war_pmf(self.esc.of_action(action.id, s.held))
+        pmf = self._pmfs.get((action.id, s.held))
+        if pmf is None:
+            if len(self._pmfs) > PMF_LIMIT:
+                self._pmfs.clear()
+            pmf = self._pmfs[(action.id, s.held)] = \
+                self.esc.war_pmf(self.esc.of_action(action.id, s.held))
         after = self.elapse(s, hours)
         eff = action.effects
         flags = set(after.flags) | ({f"done:{action.id}"} & self.relevant)
         level = after.level
         if eff.rung is not None and not self.ix.rungs[eff.rung].war:
             level = max(level, self.ix.rungs[eff.rung].level)
-        after = self.apply(after, eff, flags).but(level=level)
+        after = self.apply(after, eff, flags, level)
         if action.public:
             after = self._perceive(after, action.actor, eff.signals, "official", None, True)
         p_war = sum(pmf)
@@ -233,13 +244,18 @@ class Moves:
         if hours <= 0.0:
             return s
         t = s.t + int(round(hours * 3600))
-        due = tuple((r, d) for r, d in s.due if d > t)
+        # The same tuple when nothing came due, so that the risk model knows it at once.
+        due = s.due if all(d > t for _, d in s.due) else tuple((r, d) for r, d in s.due if d > t)
         flags = s.flags
-        if any(s.t <= at < t for at in self.lapse_times):
+        # Some flag lapses at a second in [s.t, t): the sorted lapse times say at once.
+        if bisect_left(self.lapse_times, s.t) < bisect_left(self.lapse_times, t):
             flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
         return s.but(t=t, due=due, flags=flags)
 
-    def apply(self, s: Situation, eff: schema.Effects, flags: set[str]) -> Situation:
+    def apply(self, s: Situation, eff: schema.Effects, flags: set[str],
+              level: int | None = None) -> Situation:
+        """``s`` with ``eff`` applied to ``flags`` (which it updates), its postures and
+        orders, and the escalation ``level`` set where given."""
         flags |= set(eff.set_flags) & self.relevant
         flags -= set(eff.clear_flags)
         postures = s.postures
@@ -248,7 +264,8 @@ class Moves:
         orders = s.orders
         if eff.orders:
             orders = tuple((o, eff.orders.get(o, v)) for o, v in s.orders)
-        return s.but(flags=frozenset(flags), postures=postures, orders=orders)
+        return s.but(flags=frozenset(flags), postures=postures, orders=orders,
+                     level=s.level if level is None else level)
 
     def _propose(self, proposals: tuple[tuple[str, str, str], ...], sender: str,
                  terms: dict[str, str]) -> tuple[tuple[str, str, str], ...]:

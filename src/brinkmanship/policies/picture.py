@@ -10,6 +10,9 @@ declared priors, moved by the signals of what its side did that they could see.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import TypeVar
+
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Observation, OfferView
@@ -22,6 +25,11 @@ CLOCK_STEP_S = 1800
 
 BELIEF_STEP = 0.05
 """...and beliefs to the nearest twentieth, for the same reason."""
+
+CANON_LIMIT = 5_000
+"""Distinct situation parts kept for sharing before the store starts afresh (memory)."""
+
+_Part = TypeVar("_Part", bound=Hashable)
 
 
 def _q(p: float) -> float:
@@ -48,6 +56,7 @@ class Picture:
         self.initial_held = {r.id for r in sc.responses if r.held}
         self.counted = [(key, r) for key, rs in sorted(ix.responses_on.items()) for r in rs
                         if r.trigger.from_occurrence > 1 or r.trigger.until_occurrence]
+        self._canon: dict[object, object] = {}
 
     def situation(self, obs: Observation) -> Situation:
         ix = self.ix
@@ -60,20 +69,29 @@ class Picture:
         offers = tuple(sorted({self._pending(o, channels) for o in obs.pending_offers} |
                               {self._pending(o, channels) for o in obs.own_offers
                                if o.status in ("pending", "in_transit")}, key=lambda p: p.id))
+        if len(self._canon) > CANON_LIMIT:
+            self._canon.clear()
+        c = self._canonical
         return Situation(
             t=(t // CLOCK_STEP_S) * CLOCK_STEP_S,
             level=obs.rung_level,
-            flags=frozenset({f for f in obs.flags if f in self.relevant and
-                             self.lapses.get(f, t + 1) >= t} | self._triggered(obs)),
-            postures=tuple(sorted(postures.items())),
-            orders=tuple(sorted(orders.items())),
-            held=frozenset(held),
-            due=self._due(obs, t),
-            offers=offers,
-            assured=self._assured(obs),
-            proposals=self._proposals(obs),
-            minds=self._minds(obs),
+            flags=c(frozenset({f for f in obs.flags if f in self.relevant and
+                               self.lapses.get(f, t + 1) >= t} | self._triggered(obs))),
+            postures=c(tuple(sorted(postures.items()))),
+            orders=c(tuple(sorted(orders.items()))),
+            held=c(frozenset(held)),
+            due=c(self._due(obs, t)),
+            offers=c(offers),
+            assured=c(self._assured(obs)),
+            proposals=c(self._proposals(obs)),
+            minds=c(self._minds(obs)),
         )
+
+    def _canonical(self, part: _Part) -> _Part:
+        """One kept instance of each equal part: the decisions of many runs picture equal
+        parts anew, and memos that keep situations then keep one copy of each, not many
+        (and find them by identity)."""
+        return self._canon.setdefault(part, part)  # type: ignore[return-value]
 
     def _triggered(self, obs: Observation) -> set[str]:
         """Reactions the public messages seen so far have set off (due, if not yet made)."""

@@ -16,8 +16,9 @@ independent branches multiply, which keeps every computation a few dozen flops.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brinkmanship.engine.index import Index
 from brinkmanship.policies.situation import Conditions, Situation
@@ -27,6 +28,9 @@ Cdf = tuple[float, ...]
 Pmf = tuple[float, ...]
 MEMO_LIMIT = 10_000
 """Entries each memo keeps before it starts afresh (memory; the memos only save work)."""
+PARTS_LIMIT = 2_000
+"""...and the memo by the very parts of situations, which keeps those parts alive: it serves
+situations pictured one from another, so the recent ones."""
 
 UNARMED = "!"
 """Prefix, among a situation's held responses, of one that the next occurrence of its
@@ -127,6 +131,15 @@ class Risk:
     rate: float
     pmf: Pmf
     lumps: tuple[tuple[int, Pmf], ...]
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Risks key the memo of carrying on: hash each once.
+        h = self._hash
+        if not h:
+            h = hash((self.rate, self.pmf, self.lumps))
+            object.__setattr__(self, "_hash", h)
+        return h
 
 
 class RiskModel:
@@ -140,7 +153,8 @@ class RiskModel:
         self.horizon = horizon
         self.prior_control = prior_control
         self.attack = {side: self._attack_action(side) for side in ix.sides}
-        self._by_situation: dict[tuple[str, Situation], Risk] = {}
+        self._by_parts: dict[tuple[object, ...], tuple[tuple[object, ...], Risk]] = {}
+        self._canon: dict[object, object] = {}
         self._incident_memo: dict[tuple[object, ...], tuple[tuple[str, bool, float, Pmf], ...]] \
             = {}
         self._lump_memo: dict[tuple[object, ...], tuple[tuple[int, Pmf], ...]] = {}
@@ -169,23 +183,37 @@ class RiskModel:
         (incidents on postures, orders, holds and the flags incidents test; lumps on the
         responses due and the deadlines' flags), since the look-ahead pictures many
         situations that differ in nothing that matters to them."""
-        hit = self._by_situation.get((actor, s))
-        if hit is None:
-            if len(self._by_situation) > MEMO_LIMIT:
-                self._by_situation.clear()
-            key = (actor, s.postures, s.orders, s.held, s.level,
-                   s.flags & self.incident_flags, s.minds)
-            hazard = self._hazard_memo.get(key)
-            if hazard is None:
-                if len(self._hazard_memo) > MEMO_LIMIT:
-                    self._hazard_memo.clear()
-                hazard = self._hazard_memo[key] = self._hazard(actor, s)
-            risk = Risk(*hazard, self._lumps(actor, s))
-            if len(self._risks) > MEMO_LIMIT:
-                self._risks.clear()
-            # One object per distinct risk, so that values computed from it can be shared.
-            hit = self._by_situation[(actor, s)] = self._risks.setdefault(risk, risk)
-        return hit
+        # A step copies the parts it leaves alone, so situations pictured one from another
+        # mostly share them: a memo on the very parts (kept alive in the entry, so that their
+        # ids stay theirs) finds the risk without hashing them.
+        parts = (s.postures, s.orders, s.held, s.flags, s.minds, s.due)
+        ident = (actor, s.level, *map(id, parts))
+        entry = self._by_parts.get(ident)
+        if entry is not None and all(map(operator.is_, entry[0], parts)):
+            return entry[1]
+        key = (actor, s.postures, s.orders, s.held, s.level,
+               s.flags & self.incident_flags, s.minds)
+        hazard = self._hazard_memo.get(key)
+        if hazard is None:
+            if len(self._hazard_memo) > MEMO_LIMIT:
+                self._hazard_memo.clear()
+                self._canon.clear()
+            hazard = self._hazard_memo[self._canonical(key)] = self._hazard(actor, s)
+        risk = Risk(*hazard, self._lumps(actor, s))
+        if len(self._risks) > MEMO_LIMIT:
+            self._risks.clear()
+        # One object per distinct risk, so that values computed from it can be shared.
+        risk = self._risks.setdefault(risk, risk)
+        if len(self._by_parts) > PARTS_LIMIT:
+            self._by_parts.clear()
+        self._by_parts[ident] = (parts, risk)
+        return risk
+
+    def _canonical(self, key: tuple[object, ...]) -> tuple[object, ...]:
+        """``key`` made of one kept instance of each equal part: the situations pictured
+        hold many equal copies, and a memo that kept them all would burden the collector."""
+        canon = self._canon
+        return tuple([canon.setdefault(part, part) for part in key])
 
     def _incidents(self, s: Situation) -> tuple[tuple[str, bool, float, Pmf], ...]:
         """(side, unauthorised, rate, war rungs) of each incident that may happen in ``s``."""

@@ -30,6 +30,16 @@ class Pending:
     private_terms: Pairs
     public: bool
     channel: str | None = None
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Offers key the look-ahead's settlement memo and every situation holding them.
+        h = self._hash
+        if not h:
+            h = hash((self.id, self.sender, self.recipient, self.terms, self.private_terms,
+                      self.public, self.channel))
+            object.__setattr__(self, "_hash", h)
+        return h
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,15 @@ class Mind:
     resolve: float
     control: float
     imminence: float
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # Minds are hashed with every situation and risk key that holds them.
+        h = self._hash
+        if not h:
+            h = hash((self.actor, self.about, self.resolve, self.control, self.imminence))
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def get(self, var: str) -> float:
         return float(getattr(self, var))
@@ -62,31 +81,40 @@ class Situation:
     proposals: tuple[tuple[str, str, str], ...]
     minds: tuple[Mind, ...]
     declined: frozenset[str] = frozenset()
-    _hash: int = field(default=0, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # Situations key every memo of the look-ahead: hash them once.
-        object.__setattr__(self, "_hash", hash((
-            self.t, self.level, self.flags, self.postures, self.orders, self.held, self.due,
-            self.offers, self.assured, self.proposals, self.minds, self.declined)))
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:
-        return self._hash
+        # Situations key every memo of the look-ahead: hash them once, and only those that
+        # key one (the intermediate copies a step makes are never hashed).
+        h = self._hash
+        if not h:
+            h = hash((self.t, self.level, self.flags, self.postures, self.orders, self.held,
+                      self.due, self.offers, self.assured, self.proposals, self.minds,
+                      self.declined))
+            object.__setattr__(self, "_hash", h)
+        return h
 
-    def hazard_key(self) -> tuple[object, ...]:
-        """The parts of the situation the risk of war depends on."""
-        return (self.postures, self.orders, self.held, self.flags, self.level, self.due,
-                self.minds)
-
-    def but(self, **changes: object) -> Situation:
-        """A copy with some fields changed (``dataclasses.replace``, without its overhead)."""
-        get = changes.get
+    def but(self, *, t: int | None = None, level: int | None = None,
+            flags: frozenset[str] | None = None, postures: Pairs | None = None,
+            orders: tuple[tuple[str, bool], ...] | None = None,
+            held: frozenset[str] | None = None, due: tuple[tuple[str, int], ...] | None = None,
+            offers: tuple[Pending, ...] | None = None,
+            assured: tuple[tuple[str, str, str, str], ...] | None = None,
+            proposals: tuple[tuple[str, str, str], ...] | None = None,
+            minds: tuple[Mind, ...] | None = None,
+            declined: frozenset[str] | None = None) -> Situation:
+        """A copy with the fields given changed (``dataclasses.replace``, without its
+        overhead); a field left None is kept."""
         return Situation(
-            get("t", self.t), get("level", self.level), get("flags", self.flags),  # type: ignore[arg-type]
-            get("postures", self.postures), get("orders", self.orders),  # type: ignore[arg-type]
-            get("held", self.held), get("due", self.due), get("offers", self.offers),  # type: ignore[arg-type]
-            get("assured", self.assured), get("proposals", self.proposals),  # type: ignore[arg-type]
-            get("minds", self.minds), get("declined", self.declined))  # type: ignore[arg-type]
+            self.t if t is None else t, self.level if level is None else level,
+            self.flags if flags is None else flags,
+            self.postures if postures is None else postures,
+            self.orders if orders is None else orders, self.held if held is None else held,
+            self.due if due is None else due, self.offers if offers is None else offers,
+            self.assured if assured is None else assured,
+            self.proposals if proposals is None else proposals,
+            self.minds if minds is None else minds,
+            self.declined if declined is None else declined)
 
     def mind(self, actor: str, about: str) -> Mind | None:
         return next((m for m in self.minds if m.actor == actor and m.about == about), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import add as _add
 from operator import mul
 
@@ -51,6 +52,16 @@ def scale(v: Vec, k: float) -> Vec:
     return tuple([k * x for x in v])
 
 
+def add_scaled(a: Vec, b: Vec, k: float) -> Vec:
+    """``add(a, scale(b, k))`` in one pass (the same operations, so the same bits)."""
+    return tuple([x + k * y for x, y in zip(a, b, strict=True)])
+
+
+def scaled_add(a: Vec, k: float, b: Vec) -> Vec:
+    """``add(scale(a, k), b)`` in one pass (the same operations, so the same bits)."""
+    return tuple([k * x + y for x, y in zip(a, b, strict=True)])
+
+
 def one_term(index: int, value: float) -> Vec:
     out = [0.0] * len(UTILITY_TERMS)
     out[index] = value
@@ -84,7 +95,7 @@ class Stakes:
     def _out(self, v: Vec) -> Vec:
         return v if self.fold is None else (dot(self.fold, v),)
 
-    @property
+    @cached_property
     def zero(self) -> Vec:
         return ZERO if self.fold is None else (0.0,)
 
@@ -92,7 +103,7 @@ class Stakes:
         """``value`` in one term only."""
         return one_term(index, value) if self.fold is None else (self.fold[index] * value,)
 
-    @property
+    @cached_property
     def unresolved(self) -> Vec:
         return self.term(UNRESOLVED, self.utility.unresolved)
 
