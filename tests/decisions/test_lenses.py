@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import brinkmanship.policies.crisis_model as crisis_model
 from brinkmanship import load_scenario, simulate
 from brinkmanship.engine.results import Run
+from brinkmanship.policies.base import Decision, Observation
 from brinkmanship.policies.expected_utility import quantal
 from brinkmanship.policies.registry import DEFAULT, REGISTRY
 from brinkmanship.scenario.schema import DecisionModel, Scenario
@@ -44,15 +47,27 @@ def test_quantal_choice_is_uniform_without_precision_and_ignores_crowds() -> Non
     assert 1 - few[-1] == pytest.approx(1 - many[-1])
 
 
-def test_same_seed_same_log_and_independent_of_what_ran_before() -> None:
+def _timed(sc: Scenario) -> Scenario:
+    """The strait with its batteries able to fire only from hour 12 on: the risk a leader
+    reckons then depends on the pictured clock, which its memos must key on."""
+    start = sc.scenario.start
+    incidents = [i.model_copy(update={"requires": i.requires.model_copy(update={
+        "after": start + timedelta(hours=12)})}) for i in sc.incidents]
+    return sc.model_copy(update={"incidents": incidents})
+
+
+@pytest.mark.parametrize("variant", ["as written", "timed incidents"])
+def test_same_seed_same_log_and_independent_of_what_ran_before(variant: str) -> None:
     """The shared look-ahead caches save work only: a run is the same whether its
     scenario's models are cold or warmed by other seeds."""
     sc = _load("strait")
+    if variant == "timed incidents":
+        sc = _timed(sc)
     crisis_model._MODELS.clear()
-    cold = simulate(sc, {}, 7).jsonl()
-    for seed in range(4):
+    cold = [simulate(sc, {}, seed).jsonl() for seed in (7, 8)]
+    for seed in range(6):
         simulate(sc, {}, seed)
-    assert simulate(sc, {}, 7).jsonl() == cold
+    assert [simulate(sc, {}, seed).jsonl() for seed in (8, 7)] == cold[::-1]
 
 
 def test_the_history_section_is_not_read() -> None:
@@ -139,3 +154,34 @@ def test_beliefs_drive_choices_a_feared_attack_hastens_acceptance() -> None:
     sooner = sum(f < c for c, f in zip(calm, fear, strict=True))
     later = sum(f > c for c, f in zip(calm, fear, strict=True))
     assert sooner > 3 * later
+
+
+class _Seer:
+    """Decides nothing; keeps what it observed."""
+
+    name = "seer"
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        self.seen: list[Observation] = []
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        self.seen.append(obs)
+        return Decision()
+
+
+@pytest.mark.parametrize("first", ["early", "late"])
+def test_the_risk_a_leader_reckons_follows_the_pictured_clock(first: str) -> None:
+    """With the batteries able to fire only from hour 12, the same pictured situation
+    carries no incident risk at hour 5 and some at hour 20, whichever is reckoned first."""
+    sc = _timed(_load("strait"))
+    seer = _Seer()
+    simulate(sc, {"north_pm": seer}, 0)
+    crisis_model._MODELS.clear()
+    model = crisis_model.crisis_model(sc, "north_pm")
+    s = model.picture.situation(seer.seen[0])
+    at = {"early": s.but(t=5 * 3600), "late": s.but(t=20 * 3600)}
+    order = ["early", "late"] if first == "early" else ["late", "early"]
+    rate = {k: model.risk.risk("north_pm", at[k]).rate for k in order}
+    plain = crisis_model.CrisisModel(_load("strait"), "north_pm").risk
+    assert rate["late"] == pytest.approx(plain.risk("north_pm", at["late"]).rate)
+    assert rate["late"] > rate["early"]

@@ -167,6 +167,13 @@ class RiskModel:
         self.deadline_flags = frozenset(
             {f for d in sc.deadlines for f in (*d.unless.flags, *d.unless.not_flags)} |
             {f"expired:{d.id}" for d in sc.deadlines})
+        # The memos key on what the conditions can read; where a scenario's conditions read
+        # the clock (incidents) or the world beyond flags (deadlines), that joins the keys.
+        self.incidents_timed = any(i.requires.after or i.requires.before
+                                   for i in sc.incidents)
+        self.deadlines_read_world = any(
+            d.unless.postures or d.unless.min_rung or d.unless.max_rung or d.unless.after or
+            d.unless.before for d in sc.deadlines)
 
     def _attack_action(self, side: str) -> str | None:
         """What the side's enemies fear when they believe its attack imminent: the least
@@ -187,12 +194,13 @@ class RiskModel:
         # mostly share them: a memo on the very parts (kept alive in the entry, so that their
         # ids stay theirs) finds the risk without hashing them.
         parts = (s.postures, s.orders, s.held, s.flags, s.minds, s.due)
-        ident = (actor, s.level, *map(id, parts))
+        ident = (actor, s.level, self._when(s), *map(id, parts))
         entry = self._by_parts.get(ident)
         if entry is not None and all(map(operator.is_, entry[0], parts)):
             return entry[1]
         key = (actor, s.postures, s.orders, s.held, s.level,
-               s.flags & self.incident_flags, s.minds)
+               s.flags & self.incident_flags, s.minds,
+               s.t if self.incidents_timed else None)
         hazard = self._hazard_memo.get(key)
         if hazard is None:
             if len(self._hazard_memo) > MEMO_LIMIT:
@@ -209,6 +217,10 @@ class RiskModel:
         self._by_parts[ident] = (parts, risk)
         return risk
 
+    def _when(self, s: Situation) -> int | None:
+        """The pictured instant, where the scenario's conditions make the risk depend on it."""
+        return s.t if self.incidents_timed or self.deadlines_read_world else None
+
     def _canonical(self, key: tuple[object, ...]) -> tuple[object, ...]:
         """``key`` made of one kept instance of each equal part: the situations pictured
         hold many equal copies, and a memo that kept them all would burden the collector."""
@@ -217,7 +229,8 @@ class RiskModel:
 
     def _incidents(self, s: Situation) -> tuple[tuple[str, bool, float, Pmf], ...]:
         """(side, unauthorised, rate, war rungs) of each incident that may happen in ``s``."""
-        key = (s.postures, s.orders, s.held, s.level, s.flags & self.incident_flags)
+        key = (s.postures, s.orders, s.held, s.level, s.flags & self.incident_flags,
+               s.t if self.incidents_timed else None)
         hit = self._incident_memo.get(key)
         if hit is None:
             out = []
@@ -273,7 +286,8 @@ class RiskModel:
     def _lumps(self, actor: str, st: Situation) -> tuple[tuple[int, Pmf], ...]:
         """Responses due and deadlines the actor knows, whenever they fall (the caller keeps
         those inside the span it reckons)."""
-        key = (actor, st.due, st.held, st.flags & self.deadline_flags)
+        key = (actor, st.due, st.held, st.flags & self.deadline_flags,
+               (st.postures, st.level, st.t) if self.deadlines_read_world else None)
         hit = self._lump_memo.get(key)
         if hit is not None:
             return hit
