@@ -6,6 +6,7 @@ worker process that serves many chunks validates the scenario once.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 
 from brinkmanship.analysis.counterfactual import ForcingPolicy
@@ -16,12 +17,20 @@ from brinkmanship.policies.base import Policy
 from brinkmanship.policies.registry import make_policy
 
 _STUDIES: dict[str, Study] = {}
+YOUNG_COLLECTION_EVERY = 100_000
+"""Allocations between young-generation collections in a worker process (Python's default
+is 700). A worker only runs simulations, whose look-aheads allocate many short-lived
+objects and few cycles: collecting less often saves about a fifth of the time of the
+default decision-makers, for a few megabytes more."""
 
 
 def study_of(fingerprint: str, blob: bytes) -> Study:
-    """The study ``blob`` holds, built once per process."""
+    """The study ``blob`` holds, built once per process (a worker's first study also tunes
+    its collector: see :data:`YOUNG_COLLECTION_EVERY`)."""
     study = _STUDIES.get(fingerprint)
     if study is None:
+        if not _STUDIES:
+            gc.set_threshold(YOUNG_COLLECTION_EVERY, 50, 50)
         if len(_STUDIES) > 8:
             _STUDIES.clear()
         study = _STUDIES[fingerprint] = Study.from_blob(blob)
