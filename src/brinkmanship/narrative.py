@@ -140,10 +140,18 @@ def _offer(ix: Index, ev: Event) -> str:
 
 
 def _action_start(ix: Index, ev: Event) -> str:
-    via = ev["via"]
-    why = "" if via == "decision" else f" ({via.replace(':', ' ')})"
-    return f"orders: {ix.actions[ev['action']].name}{why}; " + \
-        _later(ev, ev["effective"], "takes effect")
+    name = ix.actions[ev["action"]].name
+    kind, _, ident = ev["via"].partition(":")
+    if kind == "response":
+        head = f"{name} goes ahead under the pre-delegated response " \
+               f"'{ix.responses[ident].name}', no new order given"
+    elif kind == "chain":
+        head = f"{name} follows, as the escalation chain ({ident}) runs on"
+    elif kind == "deadline":
+        head = f"{name} goes ahead at the deadline ({ident})"
+    else:
+        head = f"orders: {name}"
+    return f"{head}; " + _later(ev, ev["effective"], "takes effect")
 
 
 def _incident(ix: Index, ev: Event) -> str:
