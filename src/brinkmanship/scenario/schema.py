@@ -101,7 +101,11 @@ class Side(Strict):
     principal: bool = Field(
         True, description="Whether the side is a principal (settles, fights) or a third party."
     )
-    allies: list[Id] = Field(default_factory=list, description="Sides this side is allied with.")
+    allies: list[Id] = Field(
+        default_factory=list,
+        description="Sides this side is allied with (for readers: what an ally does is "
+                    "modelled by its reactions and utilities).",
+    )
 
 
 ActorKind = Literal["leader", "adviser", "command", "third_party", "envoy"]
@@ -144,7 +148,8 @@ class Issue(Strict):
     status_quo: Id = Field(description="The option that holds if nothing is agreed.")
     touches: list[Id] = Field(
         default_factory=list,
-        description="Sides (allies, third parties) whose interests this issue touches.",
+        description="Sides (allies, third parties) whose interests this issue touches (for "
+                    "readers: reactions say what proposing its terms sets off).",
     )
 
 
