@@ -185,3 +185,14 @@ def test_the_risk_a_leader_reckons_follows_the_pictured_clock(first: str) -> Non
     plain = crisis_model.CrisisModel(_load("strait"), "north_pm").risk
     assert rate["late"] == pytest.approx(plain.risk("north_pm", at["late"]).rate)
     assert rate["late"] > rate["early"]
+
+
+@pytest.mark.parametrize("name", ["cuba-1962", "berlin-1961", "october-war-1973",
+                                  "panmunjom-1976"])
+def test_built_in_runs_do_not_depend_on_what_ran_before(name: str) -> None:
+    sc = load_scenario(name)
+    crisis_model._MODELS.clear()
+    cold = [simulate(sc, {}, seed).jsonl() for seed in (11, 12, 13)]
+    crisis_model._MODELS.clear()
+    warm = [simulate(sc, {}, seed).jsonl() for seed in (13, 12, 11)]
+    assert warm[::-1] == cold
