@@ -174,7 +174,7 @@ def plausibility(
         fail(str(exc), 1)
     own = own_choices(sc, range(runs))
     if as_json:
-        typer.echo(json.dumps(report(sc, card, own), ensure_ascii=False))
+        typer.echo(json.dumps(report(sc, card, own, runs), ensure_ascii=False))
         return
     for line in render(sc, card, own, runs):
         typer.echo(line)

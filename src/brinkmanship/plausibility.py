@@ -10,7 +10,8 @@ judgement is conditioned on the history up to that moment.
 The probability of each recorded deed is set against the probability the decision-makers
 gave their own choices in runs of their own (:func:`own_choices`): a record whose deeds
 the model finds about as likely as its own are is a plausible run of the model, not a
-forced one.
+forced one. Deeds it gives no chance at all (not among its options then, or not thought
+through) are counted apart.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -35,16 +37,17 @@ from brinkmanship.policies.scripted import ScriptedPolicy
 from brinkmanship.policies.values import Vec
 from brinkmanship.scenario.schema import Scenario
 
-FLOOR = 1e-6
-"""Probabilities below this count as this in geometric means (a deed the model did not weigh
-at all would otherwise make every mean zero)."""
-
 
 @dataclass(frozen=True)
 class Judgement:
     """The model's view of one recorded decision: what the record did (option keys, or
-    ``wait``), its probability under the model (0 where the model did not weigh it), and
-    the model's likeliest option then."""
+    ``wait``), its probability under the model, and the model's likeliest option then.
+
+    ``weighed`` is false for an option that was not among the model's options at that
+    moment (a leader who consults answers offers only at a meeting's end, for instance);
+    ``thought`` is false for one it only glanced at, outside the few it thought through.
+    Either way the probability is 0: the model would not have chosen it then.
+    """
 
     t: str
     actor: str
@@ -52,18 +55,20 @@ class Judgement:
     recorded: str
     p: float
     weighed: bool
+    thought: bool
     likeliest: str
     p_likeliest: float
 
     def to_dict(self) -> dict[str, Any]:
         return {"t": self.t, "actor": self.actor, "reason": self.reason,
-                "recorded": self.recorded, "p": round(self.p, 4), "weighed": self.weighed,
-                "likeliest": self.likeliest, "p_likeliest": round(self.p_likeliest, 4)}
+                "recorded": self.recorded, "p": _sig(self.p), "weighed": self.weighed,
+                "thought_through": self.thought, "likeliest": self.likeliest,
+                "p_likeliest": _sig(self.p_likeliest)}
 
 
 @dataclass
 class Scorecard:
-    """Every judged decision of a replay, and the replay itself."""
+    """Every judged decision of a replay (one per actor and instant), and the replay."""
 
     run: Run
     judgements: list[Judgement] = field(default_factory=list)
@@ -76,34 +81,24 @@ class Scorecard:
     def waits(self) -> list[Judgement]:
         return [j for j in self.judgements if j.recorded == "wait"]
 
-    def to_dict(self) -> dict[str, Any]:
-        deeds, waits = self.deeds, self.waits
-        return {"deeds": [j.to_dict() for j in deeds],
-                "deeds_geometric_mean_p": geometric_mean([j.p for j in deeds]),
-                "waits": len(waits),
-                "waits_mean_p": round(statistics.fmean(j.p for j in waits), 4) if waits
-                else None,
-                "least_likely_waits": [j.to_dict() for j in _distinct(
-                    sorted(waits, key=lambda j: (j.p, j.t, j.actor)))[:5]]}
+    def least_likely_waits(self, n: int = 5) -> list[Judgement]:
+        """The ``n`` moments of waiting the model found least likely."""
+        return sorted(self.waits, key=lambda j: (j.p, j.t, j.actor))[:n]
 
 
-def _distinct(judgements: list[Judgement]) -> list[Judgement]:
-    """The first judgement of each (instant, actor): an actor asked twice at one instant
-    waited once."""
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for j in judgements:
-        if (j.t, j.actor) not in seen:
-            seen.add((j.t, j.actor))
-            out.append(j)
-    return out
+def summary_of(ps: list[float]) -> dict[str, Any]:
+    """How many probabilities, how many are zero, and the geometric mean and median of the
+    others (a zero would make any geometric mean zero; it is counted instead)."""
+    positive = [p for p in ps if p > 0.0]
+    return {"count": len(ps), "zero": len(ps) - len(positive),
+            "geometric_mean_p": _sig(math.exp(statistics.fmean(math.log(p) for p in positive)))
+            if positive else None,
+            "median_p": _sig(statistics.median(positive)) if positive else None}
 
 
-def geometric_mean(ps: list[float]) -> float | None:
-    """The geometric mean of ``ps`` (each floored at :data:`FLOOR`); None when empty."""
-    if not ps:
-        return None
-    return round(math.exp(statistics.fmean(math.log(max(p, FLOOR)) for p in ps)), 4)
+def _sig(p: float) -> float:
+    """``p`` to three significant digits (so that one in a billion is not printed as 0)."""
+    return float(f"{p:.3g}")
 
 
 class _Shadow(LensesPolicy):
@@ -137,6 +132,7 @@ class _Judged:
         self.shadow = _Shadow()
         self.sink = sink
         self.rng = np.random.default_rng(0)
+        self.judged_at: datetime | None = None
 
     def bind(self, scenario: Scenario, actor: str) -> None:
         self.actor = actor
@@ -145,6 +141,9 @@ class _Judged:
 
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
         decision = self.script.decide(obs, rng)
+        if not decision.choices and obs.now == self.judged_at:
+            return decision  # asked again at an instant already judged: it waited once
+        self.judged_at = obs.now
         self.shadow.last = None
         self.shadow.decide(obs, self.rng)
         t = self.shadow.model.ix.seconds(obs.now)
@@ -156,11 +155,13 @@ class _Judged:
         index = {r.option: i for i, r in enumerate(rows)}
         best = max(range(len(rows)), key=lambda i: (probs[i], -i))
         likeliest = _key(rows[best].option)
+        # Several deeds at one instant are each judged against this one decision's
+        # probabilities (the model makes one move per decision).
         for choice in decision.choices or [WAIT]:
             i = index.get(choice)
-            self.sink.append(Judgement(when, self.actor, obs.reason, _key(choice),
-                                       probs[i] if i is not None else 0.0, i is not None,
-                                       likeliest, probs[best]))
+            self.sink.append(Judgement(
+                when, self.actor, obs.reason, _key(choice), probs[i] if i is not None else 0.0,
+                i is not None, i is not None and rows[i].considered, likeliest, probs[best]))
         self.shadow.follow(list(decision.choices), t)
         return decision
 
@@ -195,15 +196,22 @@ def own_choices(scenario: Scenario, seeds: range) -> list[float]:
     return out
 
 
-def report(scenario: Scenario, card: Scorecard, own: list[float]) -> dict[str, Any]:
-    """The JSON shape of ``brink plausibility --json``: the scorecard and the model's own
-    choices to compare with."""
-    out = card.to_dict()
-    out["own_choices"] = {"deeds": len(own), "geometric_mean_p": geometric_mean(own),
-                          "median_p": round(statistics.median(own), 4) if own else None}
-    out["deeds_median_p"] = round(statistics.median(j.p for j in card.deeds), 4) \
-        if card.deeds else None
-    return {"scenario": scenario.scenario.id, **out}
+def report(scenario: Scenario, card: Scorecard, own: list[float], runs: int
+           ) -> dict[str, Any]:
+    """The JSON shape of ``brink plausibility --json``."""
+    out = card.run.outcome
+    return {
+        "scenario": scenario.scenario.id,
+        "replay": {"outcome": out.kind,
+                   "as_recorded": not history_differences(scenario, out)},
+        "deeds": {"judged": [j.to_dict() for j in card.deeds],
+                  **summary_of([j.p for j in card.deeds])},
+        "waits": {"count": len(card.waits),
+                  "mean_p": _sig(statistics.fmean(j.p for j in card.waits))
+                  if card.waits else None,
+                  "least_likely": [j.to_dict() for j in card.least_likely_waits()]},
+        "own_choices": {"runs": runs, **summary_of(own)},
+    }
 
 
 def render(scenario: Scenario, card: Scorecard, own: list[float], runs: int) -> list[str]:
@@ -211,37 +219,38 @@ def render(scenario: Scenario, card: Scorecard, own: list[float], runs: int) -> 
     from brinkmanship.narrative import local_times
 
     ix = index_of(scenario)
-    rep = report(scenario, card, own)
-    out = card.run.outcome
+    rep = report(scenario, card, own, runs)
     lines = [f"{scenario.scenario.title}: the record judged by the default decision-makers",
              "(each deed: its probability when the record's actor took it, and the model's "
              "likeliest choice then)",
-             f"The replayed record ends in {out.kind}" + ("" if history_differences(
-                 scenario, out) else ", as recorded") + ".", ""]
+             f"The replayed record ends in {rep['replay']['outcome']}" +
+             (", as recorded." if rep["replay"]["as_recorded"] else ", not as recorded."), ""]
     for j in card.deeds:
         alt = "" if j.likeliest == j.recorded else \
-            f"; likeliest: {j.likeliest} ({j.p_likeliest:.2f})"
-        note = "" if j.weighed else " — not among the options it weighs then"
+            f"; likeliest: {j.likeliest} ({_p(j.p_likeliest)})"
+        note = " — not among its options then" if not j.weighed else \
+            " — glanced at, not thought through" if not j.thought else ""
         lines.append(f"{local_times(scenario, j.t)}  {ix.actors[j.actor].name}")
         lines.append(f"    {j.recorded}: p = {_p(j.p)}{note}{alt}")
-    own_g = rep["own_choices"]["geometric_mean_p"]
-    lines += ["", f"Recorded deeds: {len(card.deeds)}; geometric-mean probability "
-              f"{rep['deeds_geometric_mean_p']}, median {rep['deeds_median_p']}."]
-    if own_g is not None:
-        lines.append(f"The model's own deeds over {runs} runs: {len(own)}; geometric-mean "
-                     f"probability {own_g}, median {rep['own_choices']['median_p']}.")
-    unweighed = [j for j in card.deeds if not j.weighed]
-    if unweighed:
-        lines.append("Not weighed at the recorded moment: " +
-                     ", ".join(f"{j.recorded} ({j.actor})" for j in unweighed) + ".")
+    deeds = rep["deeds"]
+    lines += ["", f"Recorded deeds: {deeds['count']}; the model gives {deeds['zero']} of them "
+              "no chance at the recorded moment." if deeds["zero"] else
+              f"Recorded deeds: {deeds['count']}."]
+    if deeds["geometric_mean_p"] is not None:
+        lines.append(f"The others: geometric-mean probability {deeds['geometric_mean_p']}, "
+                     f"median {deeds['median_p']}.")
+    mine = rep["own_choices"]
+    if mine["geometric_mean_p"] is not None:
+        lines.append(f"The model's own deeds over {runs} runs: {mine['count']}; geometric-mean "
+                     f"probability {mine['geometric_mean_p']}, median {mine['median_p']}.")
     if card.waits:
-        lines += ["", f"Moments the record shows no move: {rep['waits']}; the model's mean "
-                  f"probability of waiting then {rep['waits_mean_p']}. Where it was likeliest "
-                  "to act:"]
-        for w in rep["least_likely_waits"]:
-            lines.append(f"  {local_times(scenario, w['t'])}  {ix.actors[w['actor']].name}: "
-                         f"waiting p = {_p(w['p'])}; likeliest: {w['likeliest']} "
-                         f"({w['p_likeliest']:.2f})")
+        lines += ["", f"Moments the record's actors were asked and did nothing: "
+                  f"{len(card.waits)}; the model's mean probability of waiting then "
+                  f"{rep['waits']['mean_p']}. Where it was likeliest to act:"]
+        for w in card.least_likely_waits():
+            lines.append(f"  {local_times(scenario, w.t)}  {ix.actors[w.actor].name}: "
+                         f"waiting p = {_p(w.p)}; likeliest: {w.likeliest} "
+                         f"({_p(w.p_likeliest)})")
     return lines
 
 

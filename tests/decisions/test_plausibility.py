@@ -59,8 +59,12 @@ def test_cuba_record_is_judged_deed_by_deed() -> None:
     assert len(card.deeds) == len(recorded)
     assert [j.actor for j in card.deeds] == [e.actor for e in recorded]
     assert all(0.0 <= j.p <= 1.0 for j in card.judgements)
-    assert all(j.p == 0.0 for j in card.deeds if not j.weighed)
+    assert all(j.p == 0.0 for j in card.deeds if not (j.weighed and j.thought))
     assert card.waits, "the record's actors are asked between their deeds too"
+    moments = [(j.t, j.actor) for j in card.judgements]
+    assert len(moments) == len(set(moments)), "one judgement per actor and instant"
+    deeds_at = {(j.t, j.actor) for j in card.deeds}
+    assert not any((w.t, w.actor) in deeds_at for w in card.waits)
     own = own_choices(sc, range(2))
     assert own and all(0.0 < p <= 1.0 for p in own)
 
@@ -69,8 +73,12 @@ def test_plausibility_command() -> None:
     out = CliRunner().invoke(app, ["plausibility", "--runs", "1", "--json"])
     assert out.exit_code == 0, out.output
     doc = json.loads(out.output)
-    assert doc["scenario"] == "cuba-1962" and doc["deeds"]
-    assert doc["own_choices"]["deeds"] > 0
+    assert doc["scenario"] == "cuba-1962" and doc["replay"]["as_recorded"] is True
+    deeds = doc["deeds"]
+    assert deeds["count"] == len(deeds["judged"]) > 0
+    assert deeds["zero"] == sum(1 for j in deeds["judged"] if j["p"] == 0)
+    assert doc["own_choices"]["runs"] == 1 and doc["own_choices"]["count"] > 0
+    assert doc["waits"]["count"] >= len(doc["waits"]["least_likely"])
     text = CliRunner().invoke(app, ["plausibility", "--runs", "1"])
     assert "Recorded deeds:" in text.output and "send:first_letter" in text.output
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 
 from brinkmanship.policies.base import Decision, Observation, Option
@@ -22,6 +24,7 @@ class ScriptedPolicy:
         self.entries = sorted((e for e in record if e.actor == actor and e.incident is None),
                               key=lambda e: e.at)
         self.done = 0
+        self.woken_at: datetime | None = None
 
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
         choices = []
@@ -29,6 +32,10 @@ class ScriptedPolicy:
             choices.append(_option(self.entries[self.done], obs))
             self.done += 1
         wake = self.entries[self.done].at if self.done < len(self.entries) else None
+        if wake is not None and wake == self.woken_at:
+            wake = None  # already asked for: one wake-up per entry, however often it is asked
+        elif wake is not None:
+            self.woken_at = wake
         return Decision([c for c in choices if c is not None], wake_at=wake)
 
 
