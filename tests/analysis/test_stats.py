@@ -69,3 +69,12 @@ def test_mean_interval() -> None:
     assert mean == 2.5
     assert hi - mean == pytest.approx(1.959963984540054 * math.sqrt(5 / 3) / 2)
     assert mean - lo == pytest.approx(hi - mean)
+
+
+def test_a_paired_difference_of_shares_stays_within_what_shares_allow() -> None:
+    from brinkmanship.analysis.summary import _difference
+
+    # Two seeds, one lost: the normal approximation alone would reach -148 points.
+    d = _difference(-0.5, 0.7071, 2, 0, 1, share=True)
+    assert d.low == -1.0 and d.high < 1.0
+    assert _difference(-0.5, 0.7071, 2, 0, 1).low < -1.0, "payoff means are not clipped"

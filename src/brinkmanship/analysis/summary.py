@@ -111,7 +111,7 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
                            "outcomes": {}, "payoffs": {}, "reached": {}}
     for i, k in enumerate(OUTCOMES):
         mean, sd, gained, lost = values[4 * i: 4 * i + 4]
-        out["outcomes"][k] = _difference(mean, sd, n, gained, lost)
+        out["outcomes"][k] = _difference(mean, sd, n, gained, lost, share=True)
     base = 4 * len(OUTCOMES)
     for j, actor in enumerate(store.layout.payoff_actors):
         mean, sd, count, _ = values[base + 4 * j: base + 4 * j + 4]
@@ -120,7 +120,7 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     base += 4 * len(store.layout.payoff_actors)
     for j, (rung, _) in enumerate(climbs):
         mean, sd, gained, lost = values[base + 4 * j: base + 4 * j + 4]
-        out["reached"][rung] = _difference(mean, sd, n, gained, lost)
+        out["reached"][rung] = _difference(mean, sd, n, gained, lost, share=True)
     return out
 
 
@@ -134,11 +134,16 @@ def forced_applied(store: Store, arm: str, seeds: range | None = None) -> dict[s
 
 
 def _difference(mean: float | None, sd: float | None, n: int, gained: int,
-                lost: int) -> Difference:
+                lost: int, share: bool = False) -> Difference:
+    """The normal-approximation interval of a mean paired difference; for a difference of
+    shares it is clipped to [-1, 1], which few seeds could otherwise overshoot."""
     mean = float(mean or 0.0)
     sd = float(sd or 0.0) if n > 1 else 0.0
     half = Z95 * sd / math.sqrt(n)
-    return Difference(mean, mean - half, mean + half, n, sd, int(gained), int(lost))
+    low, high = mean - half, mean + half
+    if share:
+        low, high = max(low, -1.0), min(high, 1.0)
+    return Difference(mean, low, high, n, sd, int(gained), int(lost))
 
 
 def _top(store: Store, column: str, where: str, params: list[Any]) -> dict[str, int]:
