@@ -74,10 +74,6 @@ class Index:
         return [c.id for c in self.sc.channels if a in c.members and b in c.members and
                 (c.senders is None or a in c.senders)]
 
-    def channels_between(self, a: str, b: str) -> list[str]:
-        """Ids of channels on which ``a`` can reach ``b``."""
-        return [c.id for c in self.sc.channels if a in c.members and b in c.members]
-
     def counterpart_leaders(self, actor: str) -> list[str]:
         """Leaders of sides other than ``actor``'s."""
         own = self.side_of[actor]

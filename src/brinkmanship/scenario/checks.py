@@ -172,6 +172,16 @@ def _check_world(r: _Refs) -> None:
               "incident")
         r.ref(("responses", i, "trigger", "action"), resp.trigger.action, r.actions, "action")
         r.ref(("responses", i, "action"), resp.action, r.actions, "action")
+        first = resp.trigger.from_occurrence
+        trig_inc = r.incidents.get(resp.trigger.incident or "")
+        trig_act = r.actions.get(resp.trigger.action or "")
+        if trig_inc is not None and first > trig_inc.max_occurrences:
+            r.bad(("responses", i, "trigger", "from_occurrence"),
+                  f"incident {trig_inc.id!r} happens at most {trig_inc.max_occurrences} "
+                  f"time(s): occurrence {first} never comes")
+        if trig_act is not None and first > 1 and not trig_act.repeatable:
+            r.bad(("responses", i, "trigger", "from_occurrence"),
+                  f"action {trig_act.id!r} is not repeatable: occurrence {first} never comes")
     for c, chain in enumerate(sc.chains):
         for k, link in enumerate(chain.links):
             r.ref(("chains", c, "links", k, "after"), link.after, r.actions, "action")
@@ -294,10 +304,14 @@ def _check_history(r: _Refs) -> None:
         if e.answer is not None:
             r.ref((*p, "answer", "offer"), e.answer.offer, r.messages, "message")
             if r.ref((*p, "answer", "channel"), e.answer.channel, r.channels, "channel"):
-                senders = r.channels[e.answer.channel].senders
-                if senders is not None and e.actor not in senders:
+                ch = r.channels[e.answer.channel]
+                if ch.senders is not None and e.actor not in ch.senders:
                     r.bad((*p, "answer", "channel"), f"{e.actor!r} only hears channel "
                                                      f"{e.answer.channel!r}")
+                offer = r.messages.get(e.answer.offer)
+                if offer is not None and offer.sender not in ch.members:
+                    r.bad((*p, "answer", "channel"), f"the offer's sender {offer.sender!r} "
+                                                     f"does not hear channel {ch.id!r}")
             r.refs((*p, "answer", "issues"), e.answer.issues, r.issues, "issue")
         if e.arrives is not None and e.arrives < e.at:
             r.bad((*p, "arrives"), "a message cannot arrive before it is sent")

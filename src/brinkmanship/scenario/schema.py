@@ -197,7 +197,7 @@ class Channel(Strict):
         min_length=2, description="Actors who send and receive over this channel."
     )
     senders: list[Id] | None = Field(
-        None,
+        None, min_length=1,
         description="The members who may send over it (default: every member); the others "
                     "only hear it, as an audience hears a broadcast it cannot answer on.",
     )
