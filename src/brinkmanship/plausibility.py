@@ -171,7 +171,7 @@ def _key(opt: Option) -> str:
 
 
 def score_record(scenario: Scenario, seed: int = 0) -> Scorecard:
-    """Replay the record, judging every decision of its actors by the default model."""
+    """Replay the record, judging every decision of its actors by the ``lenses`` model."""
     hist = scenario.history
     if hist is None:
         raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
@@ -184,11 +184,12 @@ def score_record(scenario: Scenario, seed: int = 0) -> Scorecard:
 
 
 def own_choices(scenario: Scenario, seeds: range) -> list[float]:
-    """The probability the default decision-makers gave each deed (not a wait) they chose
-    in their own runs of ``seeds``."""
+    """The probability the decision-makers that judge the record (``lenses``) gave each
+    deed (not a wait) they chose in their own runs of ``seeds``."""
     out: list[float] = []
+    judges = {actor: LensesPolicy.name for actor in index_of(scenario).deciders}
     for seed in seeds:
-        for ev in simulate(scenario, seed=seed).events:
+        for ev in simulate(scenario, judges, seed=seed).events:
             trace = ev.get("trace") if ev["kind"] == "decision" else None
             if not trace or not trace.get("options") or trace.get("chosen") == "wait":
                 continue
