@@ -21,10 +21,16 @@ def replay(scenario: Scenario, seed: int = 0) -> Run:
     hist = scenario.history
     if hist is None:
         raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
-    ix = index_of(scenario)
-    actors = sorted(set(ix.deciders) | {e.actor for e in hist.record if e.incident is None})
-    return simulate(scenario, {a: ScriptedPolicy() for a in actors}, seed,
+    return simulate(scenario, {a: ScriptedPolicy() for a in recorded_actors(scenario)}, seed,
                     recorded_interventions(scenario))
+
+
+def recorded_actors(scenario: Scenario) -> list[str]:
+    """Who a replay scripts: every actor who decides, and every actor the record names as
+    doing something (incidents happen to forces, not to actors)."""
+    record = scenario.history.record if scenario.history else []
+    return sorted(set(index_of(scenario).deciders) |
+                  {e.actor for e in record if e.incident is None})
 
 
 def recorded_interventions(scenario: Scenario) -> Interventions:

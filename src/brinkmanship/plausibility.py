@@ -25,13 +25,14 @@ from typing import Any
 import numpy as np
 
 from brinkmanship.engine.results import Run, simulate
-from brinkmanship.engine.simulate import Interventions, index_of
-from brinkmanship.history import NoHistory, recorded_interventions
+from brinkmanship.engine.simulate import index_of
+from brinkmanship.history import NoHistory, recorded_actors, recorded_interventions
 from brinkmanship.history import differences as history_differences
 from brinkmanship.policies.advisers import Voice
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import Row
 from brinkmanship.policies.lenses import LensesPolicy
+from brinkmanship.policies.lenses import option_key as _key
 from brinkmanship.policies.moves import WAIT
 from brinkmanship.policies.scripted import ScriptedPolicy
 from brinkmanship.policies.values import Vec
@@ -166,20 +167,14 @@ class _Judged:
         return decision
 
 
-def _key(opt: Option) -> str:
-    return "wait" if opt == WAIT else opt.key
-
-
 def score_record(scenario: Scenario, seed: int = 0) -> Scorecard:
     """Replay the record, judging every decision of its actors by the ``lenses`` model."""
     hist = scenario.history
     if hist is None:
         raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
-    ix = index_of(scenario)
     sink: list[Judgement] = []
-    actors = sorted(set(ix.deciders) | {e.actor for e in hist.record if e.incident is None})
-    iv: Interventions = recorded_interventions(scenario)
-    run = simulate(scenario, {a: _Judged(sink) for a in actors}, seed, iv)
+    run = simulate(scenario, {a: _Judged(sink) for a in recorded_actors(scenario)}, seed,
+                   recorded_interventions(scenario))
     return Scorecard(run, sink)
 
 

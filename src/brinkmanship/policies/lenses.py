@@ -128,12 +128,13 @@ class LensesPolicy:
     def _trace(self, obs: Observation, rows: list[Row], scores: list[float],
                probs: list[float], pick: int, weights: Vec, precision: float,
                voices: list[Voice]) -> dict[str, Any]:
-        order = sorted(range(len(rows)), key=lambda i: (-scores[i], _key(rows[i].option)))
+        order = sorted(range(len(rows)),
+                       key=lambda i: (-scores[i], option_key(rows[i].option)))
         shown = order[:SHOWN_OPTIONS]
         for extra in (pick, len(rows) - 1):
             if extra not in shown:
                 shown.append(extra)
-        keys = [_key(r.option) for r in rows]
+        keys = [option_key(r.option) for r in rows]
         trace: dict[str, Any] = {
             "model": self.name,
             "meeting": obs.meeting if obs.reason == "meeting" else None,
@@ -159,7 +160,8 @@ def _draw(probs: list[float], u: float) -> int:
     return len(probs) - 1
 
 
-def _key(opt: Option) -> str:
+def option_key(opt: Option) -> str:
+    """How traces name an option: its key, or ``wait``."""
     return "wait" if opt == WAIT else opt.key
 
 
