@@ -14,7 +14,6 @@ reproducible.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
@@ -26,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from brinkmanship import load_scenario, simulate
-from brinkmanship.analysis.worker import YOUNG_COLLECTION_EVERY
+from brinkmanship.analysis.worker import tune_collector
 from brinkmanship.engine.simulate import index_of
 from brinkmanship.policies.registry import DEFAULT
 
@@ -51,7 +50,7 @@ def wilson(count: int, n: int) -> tuple[float, float]:
 
 def _init(name: str, policy: str | None) -> None:
     global _SCENARIO, _POLICIES
-    gc.set_threshold(YOUNG_COLLECTION_EVERY, 50, 50)  # a worker that only simulates
+    tune_collector()  # a worker that only simulates
     _SCENARIO = load_scenario(name)
     if policy is not None:
         _POLICIES = {actor: policy for actor in index_of(_SCENARIO).deciders}

@@ -318,7 +318,9 @@ def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
 
     from brinkmanship.analysis.api import run_arms
     from brinkmanship.analysis.progress import ProgressDisplay
+    from brinkmanship.analysis.worker import tune_collector
 
+    tune_collector()  # this process only runs the study (in-process with --jobs 1)
     if backend not in ("local", "ray"):
         fail(f"--backend {backend!r}: choose local or ray")
     sc = load(scenario)
