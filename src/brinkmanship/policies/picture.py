@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.perception import shifted
-from brinkmanship.policies.base import Observation, OfferView
+from brinkmanship.policies.base import Observation, OfferView, Sighting
 from brinkmanship.policies.risk import UNARMED
 from brinkmanship.policies.situation import Mind, Pending, Situation
 
@@ -63,8 +63,9 @@ class Picture:
         t = ix.seconds(obs.now)
         postures, orders = self._forces(obs, t)
         own_held = {r for r, on in obs.holds.items() if on}
+        numbered = _numbered(obs)
         held = own_held | {r for r in self.initial_held if r not in obs.holds} | \
-            self._unarmed(obs)
+            self._unarmed(numbered)
         channels = {m.id: m.channel for m in obs.inbox}
         offers = tuple(sorted({self._pending(o, channels) for o in obs.pending_offers} |
                               {self._pending(o, channels) for o in obs.own_offers
@@ -80,7 +81,7 @@ class Picture:
             postures=c(tuple(sorted(postures.items()))),
             orders=c(tuple(sorted(orders.items()))),
             held=c(frozenset(held)),
-            due=c(self._due(obs, t)),
+            due=c(self._due(numbered, t)),
             offers=c(offers),
             assured=c(self._assured(obs)),
             proposals=c(self._proposals(obs)),
@@ -123,28 +124,23 @@ class Picture:
         orders.update(obs.orders)
         return postures, orders
 
-    def _unarmed(self, obs: Observation) -> set[str]:
+    def _unarmed(self, numbered: list[tuple[Sighting, str, int]]) -> set[str]:
         """Responses the next occurrence of their trigger would not set off (a 'second
         downing' reprisal before the first), marked ``UNARMED + id`` among the held: the
         escalation model reads them as responses that will not fire."""
         if not self.counted:
             return set()
-        seen: dict[str, int] = {}
-        for s in obs.sightings:
-            key = f"{s.kind}:{s.id}"
-            seen[key] = seen.get(key, 0) + 1
+        seen = {key: n for _, key, n in numbered}
         return {UNARMED + r.id for key, r in self.counted
                 if not r.trigger.sets_off(seen.get(key, 0) + 1)}
 
-    def _due(self, obs: Observation, t: int) -> tuple[tuple[str, int], ...]:
+    def _due(self, numbered: list[tuple[Sighting, str, int]],
+             t: int) -> tuple[tuple[str, int], ...]:
         due = []
-        seen: dict[str, int] = {}
-        for sighting in obs.sightings:
-            key = f"{sighting.kind}:{sighting.id}"
-            seen[key] = seen.get(key, 0) + 1
+        for sighting, key, n in numbered:
             at = self.ix.seconds(sighting.at)
             for resp in self.ix.responses_on.get(key, []):
-                if not resp.trigger.sets_off(seen[key]):
+                if not resp.trigger.sets_off(n):
                     continue
                 when = at + int(resp.delay_hours * 3600)
                 if when > t:
@@ -229,3 +225,14 @@ def relevant_flags(ix: Index) -> frozenset[str]:
     out |= {f"reacted:{r.id}" for r in sc.reactions}
     out |= {f"expired:{d.id}" for d in sc.deadlines}
     return frozenset(out)
+
+
+def _numbered(obs: Observation) -> list[tuple[Sighting, str, int]]:
+    """Each sighting with its trigger key (``kind:id``) and which occurrence of it it is."""
+    seen: dict[str, int] = {}
+    out = []
+    for sighting in obs.sightings:
+        key = f"{sighting.kind}:{sighting.id}"
+        seen[key] = seen.get(key, 0) + 1
+        out.append((sighting, key, seen[key]))
+    return out
