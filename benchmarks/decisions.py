@@ -14,13 +14,13 @@ import argparse
 import time
 
 from brinkmanship import load_scenario, simulate
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 
 
 def measure(scenario: Scenario, policy: str, runs: int) -> tuple[float, float]:
     """Runs per second and decisions per second over ``runs`` consecutive seeds."""
-    chosen = {actor: policy for actor in index_of(scenario).deciders}
+    chosen = {actor: policy for actor in Index(scenario).deciders}
     decisions = 0
     began = time.perf_counter()
     for seed in range(runs):

@@ -12,15 +12,15 @@ from __future__ import annotations
 import argparse
 import time
 
-from brinkmanship.engine import simulate
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
+from brinkmanship.games import simulate
 from brinkmanship.policies.registry import DEFAULT
 from brinkmanship.scenario import load_scenario
 
 
 def measure(scenario, policy: str | None, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Runs per second and events per second over ``runs`` consecutive seeds."""
-    chosen = {a: policy for a in index_of(scenario).deciders} if policy else {}
+    chosen = {a: policy for a in Index(scenario).deciders} if policy else {}
     simulate(scenario, chosen, seed=10_000)  # warm caches before timing
     events = 0
     began = time.perf_counter()

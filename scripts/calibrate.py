@@ -26,7 +26,7 @@ from typing import Any
 
 from brinkmanship import load_scenario, simulate
 from brinkmanship.analysis.worker import tune_collector
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
 from brinkmanship.policies.registry import DEFAULT
 
 Z95 = 1.959963984540054
@@ -53,7 +53,7 @@ def _init(name: str, policy: str | None) -> None:
     tune_collector()  # a worker that only simulates
     _SCENARIO = load_scenario(name)
     if policy is not None:
-        _POLICIES = {actor: policy for actor in index_of(_SCENARIO).deciders}
+        _POLICIES = {actor: policy for actor in Index(_SCENARIO).deciders}
 
 
 ANSWERED = {"accept": "accepted", "accept_part": "accepted_part", "reject": "rejected",

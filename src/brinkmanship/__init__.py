@@ -8,7 +8,17 @@ A small public surface for notebooks and scripts::
 """
 
 from brinkmanship.conformance import ConformanceReport, check_scenario
-from brinkmanship.engine import Interventions, Outcome, PolicyError, Run, simulate
+from brinkmanship.engine import (
+    Game,
+    Interventions,
+    Outcome,
+    PolicyError,
+    Run,
+    SavedGameError,
+    SeatError,
+    Turn,
+)
+from brinkmanship.games import new_game, restore_game, simulate
 from brinkmanship.history import differences, replay
 from brinkmanship.policies.base import Decision, Observation, Option, Policy
 from brinkmanship.policies.registry import make_policy, register
@@ -23,6 +33,7 @@ from brinkmanship.scenario import (
 __all__ = [
     "ConformanceReport",
     "Decision",
+    "Game",
     "Interventions",
     "Observation",
     "Option",
@@ -30,15 +41,20 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Run",
+    "SavedGameError",
     "Scenario",
     "ScenarioError",
+    "SeatError",
+    "Turn",
     "builtin_names",
     "check_scenario",
     "differences",
     "load_scenario",
     "make_policy",
+    "new_game",
     "parse_scenario",
     "register",
     "replay",
+    "restore_game",
     "simulate",
 ]

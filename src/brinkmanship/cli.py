@@ -103,7 +103,8 @@ def run(
                                           help="Also show decisions and belief updates.")] = False,
 ) -> None:
     """Run a scenario once with the default decision-makers and tell its story."""
-    from brinkmanship.engine import Interventions, PolicyError, simulate
+    from brinkmanship.engine import Interventions, PolicyError
+    from brinkmanship.games import simulate
     from brinkmanship.policies.scripted import ScriptError
 
     sc = load(scenario)
@@ -195,8 +196,9 @@ def explain(
 ) -> None:
     """Show why the decision-makers of a run chose what they did: options, expected-utility
     terms, advisers' positions, beliefs before and after."""
-    from brinkmanship.engine import PolicyError, simulate
+    from brinkmanship.engine import PolicyError
     from brinkmanship.explain import ExplainError, explanations, render
+    from brinkmanship.games import simulate
 
     sc = load(scenario)
     chosen = _policies(policy)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from brinkmanship.engine import Run, simulate
+from brinkmanship.engine import Run
+from brinkmanship.games import simulate
 from brinkmanship.history import differences, replay
 from brinkmanship.scenario import Scenario, ScenarioError, load_scenario
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
 from brinkmanship.engine.world import Event
 from brinkmanship.narrative import local_times
 from brinkmanship.scenario.schema import Scenario
@@ -51,7 +51,7 @@ def explanations(sc: Scenario, events: list[Event], actor: str | None = None,
     or before that instant. ``moved`` maps side -> belief -> [before, after] over the beliefs
     that changed since the actor's previous decision.
     """
-    ix = index_of(sc)
+    ix = Index(sc)
     if actor is not None and actor not in ix.actors:
         raise ExplainError(f"--actor: no actor {actor!r} in scenario {sc.scenario.id!r} "
                            f"(actors: {', '.join(sorted(ix.actors))})")
@@ -85,7 +85,7 @@ def _collect(events: list[Event], actor: str | None, until: str | None) -> list[
 
 def render(sc: Scenario, found: list[Explanation]) -> list[str]:
     """Readable lines for each explanation."""
-    ix = index_of(sc)
+    ix = Index(sc)
     lines: list[str] = []
     for e in found:
         name = ix.actors[e.actor].name

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from brinkmanship.engine.results import Outcome, Run, simulate
-from brinkmanship.engine.simulate import Interventions, index_of
+from brinkmanship.engine.index import Index
+from brinkmanship.engine.occurrences import Interventions
+from brinkmanship.engine.run import Outcome, Run
+from brinkmanship.games import simulate
 from brinkmanship.policies.scripted import ScriptedPolicy
 from brinkmanship.scenario.schema import RecordEntry, Scenario
 
@@ -29,7 +31,7 @@ def recorded_actors(scenario: Scenario) -> list[str]:
     """Who a replay scripts: every actor who decides, and every actor the record names as
     doing something (incidents happen to forces, not to actors)."""
     record = scenario.history.record if scenario.history else []
-    return sorted(set(index_of(scenario).deciders) |
+    return sorted(set(Index(scenario).deciders) |
                   {e.actor for e in record if e.incident is None})
 
 

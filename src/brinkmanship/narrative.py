@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from brinkmanship.engine.index import Index
-from brinkmanship.engine.results import Outcome
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.run import Outcome
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
@@ -33,7 +32,7 @@ def local_times(sc: Scenario, iso: str) -> str:
 
 def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> list[str]:
     """Readable lines for a log; ``verbose`` adds belief updates and decisions."""
-    ix = index_of(sc)
+    ix = Index(sc)
     lines = []
     for ev in events:
         if ev["kind"] in QUIET and not (verbose and ev["kind"] in ("belief", "decision")):
@@ -218,7 +217,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
 
 def outcome_lines(sc: Scenario, outcome: Outcome) -> list[str]:
     """The closing summary of a run."""
-    ix = index_of(sc)
+    ix = Index(sc)
     lines = [f"Outcome: {outcome.kind.upper()} — {local_times(sc, outcome.at)} "
              f"({clock_header(sc)}; {outcome.at} UTC)"]
     if outcome.kind == "settlement":

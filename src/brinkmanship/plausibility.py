@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from brinkmanship.engine.results import Run, simulate
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
+from brinkmanship.engine.run import Run
+from brinkmanship.games import simulate
 from brinkmanship.history import NoHistory, recorded_actors, recorded_interventions
 from brinkmanship.history import differences as history_differences
 from brinkmanship.policies.advisers import Voice
@@ -182,7 +183,7 @@ def own_choices(scenario: Scenario, seeds: range) -> list[float]:
     """The probability the decision-makers that judge the record (``lenses``) gave each
     deed (not a wait) they chose in their own runs of ``seeds``."""
     out: list[float] = []
-    judges = {actor: LensesPolicy.name for actor in index_of(scenario).deciders}
+    judges = {actor: LensesPolicy.name for actor in Index(scenario).deciders}
     for seed in seeds:
         for ev in simulate(scenario, judges, seed=seed).events:
             trace = ev.get("trace") if ev["kind"] == "decision" else None
@@ -214,7 +215,7 @@ def render(scenario: Scenario, card: Scorecard, own: list[float], runs: int) -> 
     """Readable lines: each recorded deed with its probability, then the summary."""
     from brinkmanship.narrative import local_times
 
-    ix = index_of(scenario)
+    ix = Index(scenario)
     rep = report(scenario, card, own, runs)
     lines = [f"{scenario.scenario.title}: the record judged by the default decision-makers",
              "(each deed: its probability when the record's actor took it, and the model's "

@@ -12,7 +12,7 @@ from brinkmanship.analysis.montecarlo import run_study
 from brinkmanship.analysis.stats import paired_difference
 from brinkmanship.analysis.storage import StoreError
 from brinkmanship.analysis.study import Study, StudyError
-from brinkmanship.engine import simulate
+from brinkmanship.games import simulate
 from brinkmanship.scenario.schema import Scenario
 
 

@@ -17,7 +17,7 @@ from paired import discordant, sign_test
 
 from brinkmanship import load_scenario, simulate
 from brinkmanship.engine import Interventions
-from brinkmanship.engine.results import Run
+from brinkmanship.engine.run import Run
 from brinkmanship.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).parent / "scenarios"

@@ -11,7 +11,7 @@ import pytest
 
 import brinkmanship.policies.crisis_model as crisis_model
 from brinkmanship import load_scenario, simulate
-from brinkmanship.engine.results import Run
+from brinkmanship.engine.run import Run
 from brinkmanship.policies.base import Decision, Observation
 from brinkmanship.policies.expected_utility import quantal
 from brinkmanship.policies.registry import DEFAULT, REGISTRY

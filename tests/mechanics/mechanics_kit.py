@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 import yaml
 
-from brinkmanship.engine import Interventions, Run, simulate
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine import Interventions, Run
+from brinkmanship.engine.index import Index
+from brinkmanship.games import simulate
 from brinkmanship.policies.base import Decision, Observation, Option, Policy
 from brinkmanship.scenario import parse_scenario
 from brinkmanship.scenario.schema import Scenario
@@ -113,7 +114,7 @@ class Chair:
 def play(sc: Scenario, seed: int = 0, iv: Interventions | None = None,
          **chairs: Policy | str) -> Run:
     """Simulate with the given chairs; every other actor who decides is passive."""
-    policies: dict[str, Policy | str] = {a: "passive" for a in index_of(sc).deciders}
+    policies: dict[str, Policy | str] = {a: "passive" for a in Index(sc).deciders}
     policies.update(chairs)
     return simulate(sc, policies, seed, iv)
 
@@ -135,7 +136,7 @@ def flags_at_end(run: Run) -> set[str]:
     """Flags of the world the log folds into (see test_event_sourcing for the fold itself)."""
     from brinkmanship.engine.world import World
 
-    world = World.initial(index_of(run.scenario))
+    world = World.initial(Index(run.scenario))
     for ev in run.events:
         world.apply(ev)
     return world.flags

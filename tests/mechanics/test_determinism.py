@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mechanics_kit import Chair, Move, build, of_kind, play
 
-from brinkmanship.engine import simulate
+from brinkmanship.games import simulate
 from brinkmanship.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

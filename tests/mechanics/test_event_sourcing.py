@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from brinkmanship.engine import Interventions
-from brinkmanship.engine.simulate import Simulation, index_of
+from brinkmanship.engine import Game, Interventions
+from brinkmanship.engine.index import Index
+from brinkmanship.engine.occurrences import Simulation
 from brinkmanship.engine.world import World
 from brinkmanship.policies.registry import bind_policies
 from brinkmanship.scenario import parse_scenario
@@ -30,14 +31,14 @@ SCENARIO = _harbour_with_a_lapsing_offer()
 
 
 def _simulate(policy: str, seed: int) -> tuple[Simulation, World]:
-    ix = index_of(SCENARIO)
+    ix = Index(SCENARIO)
     bound = bind_policies(SCENARIO, {a: policy for a in ix.deciders})
-    sim = Simulation(SCENARIO, bound, seed, Interventions())
-    events = sim.run()
+    game = Game(SCENARIO, bound, (), seed, Interventions())
+    game.play()
     folded = World.initial(ix)
-    for ev in events:
+    for ev in game.events:
         folded.apply(ev)
-    return sim, folded
+    return game._sim, folded
 
 
 def test_folding_the_log_rebuilds_the_final_world() -> None:

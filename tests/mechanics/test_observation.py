@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from brinkmanship.engine import simulate
+from brinkmanship.games import simulate
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.scenario import parse_scenario
 from brinkmanship.scenario.schema import Scenario

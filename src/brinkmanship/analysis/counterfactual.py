@@ -2,7 +2,7 @@
 
 A :class:`Counterfactual` is plain data (it travels to worker processes as JSON): forced
 decisions, channels cut, parameters set, incidents forced or forbidden. :func:`prepare`
-turns it into what :func:`brinkmanship.engine.simulate` takes: a scenario (parameters
+turns it into what :func:`brinkmanship.simulate` takes: a scenario (parameters
 set), engine interventions, and the forced choices that :class:`ForcingPolicy` applies.
 
 A forced decision ``ACTOR=OPTION[,after=TIME]`` makes the actor take ``OPTION`` the first
@@ -23,7 +23,8 @@ from typing import Any, get_args
 import numpy as np
 
 from brinkmanship.analysis.parameters import ParameterError, parse_assignment, set_parameter
-from brinkmanship.engine.simulate import Interventions, index_of
+from brinkmanship.engine.index import Index
+from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.policies.base import Decision, Observation, Option, OptionKind, Policy
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant
@@ -157,7 +158,7 @@ def prepare(base: Scenario, change: Counterfactual) -> Prepared:
             sc = set_parameter(sc, path, value)
         except ParameterError as exc:
             raise CounterfactualError(f"--set {exc}") from None
-    ix = index_of(sc)
+    ix = Index(sc)
     for ch in change.close:
         _known(ch, ix.channels, "--close", "channel")
     for inc in change.forbid:
@@ -179,7 +180,7 @@ def prepare(base: Scenario, change: Counterfactual) -> Prepared:
 
 def check_forced(sc: Scenario, forced: ForcedChoice) -> None:
     """Refuse a forced choice whose actor, option kind, target, issues or channel is unknown."""
-    ix = index_of(sc)
+    ix = Index(sc)
     where = f"--force {forced.spelling()}"
     if forced.actor not in ix.deciders:
         raise CounterfactualError(f"{where}: {forced.actor!r} is not an actor who decides "

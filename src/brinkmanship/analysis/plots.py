@@ -24,7 +24,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from brinkmanship.analysis.profiles import Profile
 from brinkmanship.analysis.summary import OUTCOMES
 from brinkmanship.analysis.timeline import Timeline
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
@@ -110,7 +110,7 @@ def outcome_figure(sc: Scenario, summaries: Sequence[dict[str, Any]]) -> Figure:
     several arms, each arm is a hatch pattern, the same in every panel."""
     fig = Figure(figsize=(14, 5.0 + 0.18 * len(summaries)), layout="constrained")
     axes = fig.subplots(1, 3, width_ratios=[1.0, 1.05, 1.25])
-    ix = index_of(sc)
+    ix = Index(sc)
     names = [s["arm"] for s in summaries]
     _outcome_bars(axes[0], summaries)
     origins = [{_origin_label(ix, k): v for k, v in s["war"]["by_origin"].items()}
@@ -301,7 +301,7 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
         if actor in y:
             ax.fill_between([began, ended], y[actor] - 0.28, y[actor] + 0.28, color="#bdbdbd",
                             alpha=0.6, linewidth=0)
-    ix = index_of(sc)
+    ix = Index(sc)
     channels = sorted({m.channel for m in messages})
     colour = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(channels)}
     for n, m in enumerate(messages, 1):

@@ -19,7 +19,7 @@ from typing import Any
 
 from brinkmanship.analysis.counterfactual import Counterfactual, Prepared, prepare
 from brinkmanship.analysis.rows import Layout
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 
 BASELINE = "baseline"
@@ -65,7 +65,7 @@ class Study:
         if default not in REGISTRY:
             raise StudyError(f"--default-policy {default}: unknown policy {default!r} "
                              f"(known: {', '.join(sorted(REGISTRY))})")
-        ix = index_of(scenario)
+        ix = Index(scenario)
         for actor, name in sorted(chosen.items()):
             if actor not in ix.actors:
                 raise StudyError(f"--policy {actor}={name}: no actor {actor!r} in scenario "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from brinkmanship.engine.simulate import index_of
+from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 
 Event = dict[str, Any]
@@ -60,7 +60,7 @@ class Timeline:
 
 def lanes_of(scenario: Scenario, events: list[Event]) -> Timeline:
     """Lay out one run's log; lanes are the actors that appear, side by side in file order."""
-    ix = index_of(scenario)
+    ix = Index(scenario)
     start = events[0]["s"]
 
     def h(ev: Event) -> float:

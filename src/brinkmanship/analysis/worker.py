@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from brinkmanship.analysis.counterfactual import ForcingPolicy
 from brinkmanship.analysis.rows import Row, row_of
 from brinkmanship.analysis.study import Study
-from brinkmanship.engine.results import Run, simulate
+from brinkmanship.engine.run import Run
+from brinkmanship.games import simulate
 from brinkmanship.policies.base import Policy
 from brinkmanship.policies.registry import make_policy
 

@@ -1,7 +1,9 @@
 """The discrete-event kernel: one agenda of future occurrences, one log of events.
 
 Occurrences are ordered by ``(time, priority, seq)``; the sequence number makes ties
-deterministic. Emitting an event appends it to the log and folds it into the world.
+deterministic. Emitting an event appends it to the log and folds it into the world. The
+kernel never loops by itself: its driver (:class:`brinkmanship.engine.game.Game`) steps it
+one occurrence at a time, so a run can stop wherever a seat must decide.
 """
 
 from __future__ import annotations
@@ -54,17 +56,19 @@ class Kernel:
     def iso(self, s: int) -> str:
         return iso_utc(self.ix.start + timedelta(seconds=s))
 
-    def loop(self, after_each: Callable[[], None]) -> None:
-        """Run occurrences in order until the agenda empties, the stop time, or the end."""
-        while self._agenda and not self.ended:
-            s, _, _, fn, args = self._agenda[0]
-            if s > self.stop_s:
-                break
-            heapq.heappop(self._agenda)
-            self.world.t = s
-            version = self.world.version
-            fn(*args)
-            if self.world.version != version:
-                after_each()
+    def due(self) -> int | None:
+        """When the next occurrence is due; ``None`` once nothing is left before the stop."""
+        if self.ended or not self._agenda or self._agenda[0][0] > self.stop_s:
+            return None
+        return self._agenda[0][0]
+
+    def step(self) -> None:
+        """Run the next occurrence (the caller checked :meth:`due`), its clock first."""
+        s, _, _, fn, args = heapq.heappop(self._agenda)
+        self.world.t = s
+        fn(*args)
+
+    def close_clock(self) -> None:
+        """Move the clock to the stop time, unless the run ended before it."""
         if not self.ended:
             self.world.t = max(self.world.t, self.stop_s)

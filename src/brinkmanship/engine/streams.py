@@ -8,6 +8,8 @@ common random numbers that make paired counterfactuals comparable.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +31,23 @@ class Streams:
                                                                              spawn_key=key)))
             self._cache[names] = gen
         return gen
+
+    def state(self, *names: str) -> dict[str, Any] | None:
+        """Where stream ``names`` stands, as JSON-safe data (``None`` if never drawn from)."""
+        gen = self._cache.get(names)
+        if gen is None:
+            return None
+        st = gen.bit_generator.state
+        return {"state": str(st["state"]["state"]), "inc": str(st["state"]["inc"]),
+                "has_uint32": int(st["has_uint32"]), "uinteger": int(st["uinteger"])}
+
+    def restore(self, data: Mapping[str, Any], *names: str) -> None:
+        """Put stream ``names`` where :meth:`state` said it stood."""
+        gen = self(*names)
+        gen.bit_generator.state = {
+            "bit_generator": "PCG64",
+            "state": {"state": int(data["state"]), "inc": int(data["inc"])},
+            "has_uint32": int(data["has_uint32"]), "uinteger": int(data["uinteger"])}
 
 
 def lognormal_seconds(rng: np.random.Generator, median_hours: float, spread: float,

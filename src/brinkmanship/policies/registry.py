@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from brinkmanship.policies.base import Policy
 from brinkmanship.policies.baseline import BaselinePolicy
@@ -37,20 +37,21 @@ def make_policy(name: str) -> Policy:
 
 
 def bind_policies(scenario: Scenario, chosen: Mapping[str, Policy | str],
-                  default: str = DEFAULT) -> dict[str, Policy]:
-    """A bound policy for every actor who decides; actors not in ``chosen`` get ``default``.
+                  default: str = DEFAULT, seated: Iterable[str] = ()) -> dict[str, Policy]:
+    """A bound policy for every actor who decides and is not ``seated``; actors not in
+    ``chosen`` get ``default``.
 
     Only policies that declare ``reads_history`` are shown the history section.
     """
-    from brinkmanship.engine.simulate import index_of
+    from brinkmanship.engine.index import Index
 
-    ix = index_of(scenario)
+    ix = Index(scenario)
     unknown = sorted(set(chosen) - set(ix.actors))
     if unknown:
         raise KeyError(f"no actor {unknown[0]!r} in scenario {scenario.scenario.id!r}")
     blind = scenario.model_copy(update={"history": None})
     bound: dict[str, Policy] = {}
-    for actor in sorted(set(ix.deciders) | set(chosen)):
+    for actor in sorted((set(ix.deciders) | set(chosen)) - set(seated)):
         policy = chosen.get(actor, default)
         if isinstance(policy, str):
             policy = make_policy(policy)

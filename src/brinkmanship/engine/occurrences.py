@@ -1,15 +1,19 @@
-"""One run of a scenario: the mechanics wired onto the kernel, and the public ``simulate``.
+"""What happens at each occurrence of a run: the mechanics M1–M12 wired onto the kernel.
 
 Every occurrence below is a small handler: it reads the world, draws from its own random
-stream, emits events and schedules what follows. Decisions come only from policies, through
-the observation of :mod:`brinkmanship.engine.observe`.
+stream, emits events and schedules what follows. A handler never calls a decision-maker:
+it queues a request that an actor be asked (:meth:`Simulation.ask`), always as its last
+step, and the driver (:class:`brinkmanship.engine.game.Game`) answers the queue in order,
+from a policy at once or from a seat that may take its time. Decisions are applied by
+:meth:`Simulation.decide`, through the observation of :mod:`brinkmanship.engine.observe`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -24,12 +28,22 @@ from brinkmanship.mechanics.incidents import hazard_per_hour
 from brinkmanship.mechanics.negotiation import settlement_terms
 from brinkmanship.mechanics.outcome import causal_path, payoffs
 from brinkmanship.mechanics.perception import shifted
-from brinkmanship.policies.base import Option, Policy
+from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.scenario import schema as s
+from brinkmanship.scenario.timeparse import iso_utc, parse_instant
 
 
 class PolicyError(RuntimeError):
     """A policy chose something it was not offered."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A request that an actor decide now: who, why, and at the end of which meeting."""
+
+    actor: str
+    reason: str
+    meeting: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,38 @@ class Interventions:
     arrivals: Mapping[str, datetime] = field(default_factory=dict)
     until: datetime | None = None
 
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-safe form, for saved games."""
+        return {"hazards": self.hazards, "distortion": self.distortion,
+                "forbid_incidents": sorted(self.forbid_incidents),
+                "force_incidents": [[iso_utc(when), inc] for when, inc in self.force_incidents],
+                "closed_channels": sorted(self.closed_channels),
+                "arrivals": {mid: iso_utc(when) for mid, when in sorted(self.arrivals.items())},
+                "until": iso_utc(self.until) if self.until is not None else None}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Interventions:
+        """The interventions :meth:`to_data` wrote (``ValueError`` names a bad part)."""
+        unknown = set(data) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown intervention {sorted(unknown)[0]!r}")
+        return cls(
+            hazards=bool(data.get("hazards", True)),
+            distortion=bool(data.get("distortion", True)),
+            forbid_incidents=frozenset(map(str, data.get("forbid_incidents", ()))),
+            force_incidents=tuple((_instant(when), str(inc))
+                                  for when, inc in data.get("force_incidents", ())),
+            closed_channels=frozenset(map(str, data.get("closed_channels", ()))),
+            arrivals={str(mid): _instant(when)
+                      for mid, when in dict(data.get("arrivals", {})).items()},
+            until=_instant(data["until"]) if data.get("until") is not None else None)
+
+
+def _instant(text: Any) -> datetime:
+    when = parse_instant(str(text))
+    assert isinstance(when, datetime)
+    return when
+
 
 @dataclass
 class _Hazard:
@@ -56,37 +102,26 @@ class _Hazard:
     version: int = 0
 
 
-_INDEX_CACHE: dict[int, tuple[s.Scenario, Index]] = {}
-
-
-def index_of(scenario: s.Scenario) -> Index:
-    """The compiled index of a scenario, cached for repeated runs of the same object."""
-    hit = _INDEX_CACHE.get(id(scenario))
-    if hit is None or hit[0] is not scenario:
-        if len(_INDEX_CACHE) > 16:
-            _INDEX_CACHE.clear()
-        hit = (scenario, Index(scenario))
-        _INDEX_CACHE[id(scenario)] = hit
-    return hit[1]
-
-
 class Simulation(k.Kernel):
     """The mechanics of M1–M12 on one kernel."""
 
-    def __init__(self, scenario: s.Scenario, policies: Mapping[str, Policy], seed: int,
+    def __init__(self, scenario: s.Scenario, deciders: Iterable[str], seed: int,
                  iv: Interventions):
-        super().__init__(index_of(scenario))
+        super().__init__(Index(scenario))
         self.iv = iv
         self.rng = Streams(seed)
         self.seed = seed
-        self.policies = dict(policies)
+        # The actors who are asked to decide (by a policy or at a seat); others never are.
+        self.deciders = frozenset(deciders)
+        self.asks: deque[Ask] = deque()
         self.hazards: dict[str, _Hazard] = {}
         self.pending_reactions: set[str] = set()
         if iv.until is not None:
             self.stop_s = min(self.stop_s, self.ix.seconds(iv.until))
 
     # -- start and end -------------------------------------------------------------------
-    def run(self) -> list[Event]:
+    def begin(self) -> None:
+        """The start of the run: its first event, the agenda's fixed occurrences, hazards."""
         sc = self.ix.sc
         self.emit("start", scenario=sc.scenario.id, seed=self.seed)
         for order in sc.standing_orders:
@@ -111,14 +146,13 @@ class Simulation(k.Kernel):
                 for edge, past in zip(bounds, (0, 1), strict=True):
                     if edge is not None:
                         self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.refresh_hazards)
-        for actor in sorted(self.policies):
+        for actor in sorted(self.deciders):
             self.at(0, k.DECIDE, self.ask, actor, "start")
         self.refresh_hazards()
-        self.loop(self.refresh_hazards)
-        self.finish()
-        return self.events
 
     def finish(self) -> None:
+        """The closing ``end`` event, with the outcome and every actor's payoff."""
+        self.close_clock()
         w = self.world
         if w.settlement is not None:
             kind, at = "settlement", w.settlement["t"]
@@ -142,26 +176,27 @@ class Simulation(k.Kernel):
 
     # -- decisions -----------------------------------------------------------------------
     def ask(self, actor: str, reason: str, meeting: str | None = None) -> None:
+        """Queue a request that ``actor`` decide, answered once this occurrence is done."""
+        self.asks.append(Ask(actor, reason, meeting))
+
+    def observe(self, ask: Ask) -> Observation | None:
+        """What the asked actor sees now, or ``None`` when the crisis is already over."""
         if self.world.war is not None or self.world.settlement is not None:
-            return
-        policy = self.policies[actor]
-        obs = observe(self.world, actor, reason, self.iv.closed_channels, meeting)
-        decision = policy.decide(obs, self.rng("policy", actor))
-        legal = set(obs.options)
-        for choice in decision.choices:
-            if choice not in legal:
-                raise PolicyError(f"policy {policy.name!r} for {actor!r} chose {choice.key!r}, "
-                                  "which it was not offered")
+            return None
+        return observe(self.world, ask.actor, ask.reason, self.iv.closed_channels, ask.meeting)
+
+    def decide(self, ask: Ask, decision: Decision) -> None:
+        """Log and carry out a decision already checked against the observation's options."""
         if decision.choices or decision.trace:
-            fields: dict[str, Any] = {"actor": actor, "reason": reason,
+            fields: dict[str, Any] = {"actor": ask.actor, "reason": ask.reason,
                                       "choices": [c.key for c in decision.choices]}
             if decision.trace:
                 fields["trace"] = decision.trace
             ev = self.emit("decision", **fields)
             for choice in decision.choices:
-                self.perform(actor, choice, ev["seq"])
+                self.perform(ask.actor, choice, ev["seq"])
         if decision.wake_at is not None:
-            self.at(self.ix.seconds(decision.wake_at), k.DECIDE, self.ask, actor, "wake")
+            self.at(self.ix.seconds(decision.wake_at), k.DECIDE, self.ask, ask.actor, "wake")
 
     def perform(self, actor: str, choice: Option, cause: int) -> None:
         w = self.world
@@ -182,7 +217,7 @@ class Simulation(k.Kernel):
         dp = self.ix.sc.decision_points[i]
         if dp.every_hours is not None:
             self.at(self.now + int(dp.every_hours * 3600), k.DECIDE, self.decision_point, i)
-        if dp.actor in self.policies:
+        if dp.actor in self.deciders:
             self.ask(dp.actor, "decision point")
 
     def meeting_start(self, m: s.Meeting) -> None:
@@ -197,7 +232,7 @@ class Simulation(k.Kernel):
             return
         self.emit("meeting", actor=m.convener, meeting=m.id, phase="end",
                   attendees=list(m.attendees))
-        if m.convener in self.policies:
+        if m.convener in self.deciders:
             self.ask(m.convener, "meeting", m.id)
 
     # -- messages (M2, M3, M4) -----------------------------------------------------------
@@ -262,7 +297,7 @@ class Simulation(k.Kernel):
         if m.public:
             readers += [ldr for ldr in self.ix.counterpart_leaders(m.sender) if ldr != m.recipient]
         for reader in readers:
-            if reader in self.policies:
+            if reader in self.deciders:
                 self.ask(reader, "message")
 
     def answer(self, actor: str, choice: Option, cause: int) -> None:
@@ -373,7 +408,7 @@ class Simulation(k.Kernel):
         self.trigger_responses(f"action:{action.id}", seq)
         if action.public and action.kind == "military":
             for leader in self.ix.counterpart_leaders(action.actor):
-                if leader in self.policies:
+                if leader in self.deciders:
                     self.ask(leader, "action")
 
     def chain_fire(self, link: s.ChainLink, cause: int) -> None:
@@ -441,7 +476,7 @@ class Simulation(k.Kernel):
         self.consequences(inc.effects, force.command, inc.public, ev["seq"])
         self.trigger_responses(f"incident:{inc_id}", ev["seq"])
         for side, leader in sorted(self.ix.leader_of.items()):
-            if (inc.public or side == force.side) and leader in self.policies:
+            if (inc.public or side == force.side) and leader in self.deciders:
                 self.ask(leader, "incident")
 
     def trigger_responses(self, key: str, cause: int) -> None:

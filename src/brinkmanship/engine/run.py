@@ -1,15 +1,12 @@
-"""The public face of a run: ``simulate`` and what it returns."""
+"""What a finished run is: its event log and the outcome its closing event records."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from brinkmanship.engine.simulate import Interventions, Simulation
 from brinkmanship.engine.world import Event
-from brinkmanship.policies.base import Policy
 from brinkmanship.scenario.schema import Scenario
 
 
@@ -61,18 +58,3 @@ def outcome_of(events: list[Event]) -> Outcome:
     if end["kind"] != "end":
         raise ValueError("the log has no closing 'end' event")
     return Outcome(**end["outcome"])
-
-
-def simulate(scenario: Scenario, policies: Mapping[str, Policy | str] | None = None,
-             seed: int = 0, interventions: Interventions | None = None) -> Run:
-    """Run ``scenario`` once.
-
-    ``policies`` maps actor ids to policies or registered policy names; actors left out
-    get the default decision model. The same (scenario, policies, seed) always gives the
-    same log.
-    """
-    from brinkmanship.policies.registry import bind_policies
-
-    bound = bind_policies(scenario, policies or {})
-    sim = Simulation(scenario, bound, seed, interventions or Interventions())
-    return Run(scenario, seed, sim.run())
