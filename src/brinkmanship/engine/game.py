@@ -175,7 +175,7 @@ class Game:
             raise SeatError("the game is over: no seat decides any more" if self._over else
                             "no seat is waiting for a decision: call advance() first")
         if actor is not None and actor != turn.actor:
-            raise SeatError(f"it is {turn.actor!r}'s turn, not {actor!r}'s")
+            raise SeatError(f"it is {turn.actor}'s turn, not {actor}'s")
         check_decision(turn, decision)
         self.decisions.append(decision_data(turn, decision))
         self._turn = self._ask = None

@@ -22,10 +22,13 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
     side = ix.side_of[actor]
     at = _clock(world)
     views = world.views
-    inbox = tuple(views.get(m.id) or views.setdefault(m.id, _received(world, m, at))
+    # Off-the-record terms reach only the two ends of a message, even a public one.
+    inbox = tuple(views.get(key) or views.setdefault(key, _received(world, m, at, insider))
                   for m in world.messages.values()
                   if m.received_at is not None and (m.recipient == actor or m.public
-                                                    or m.sender == actor))
+                                                    or m.sender == actor)
+                  for insider in [actor in (m.sender, m.recipient)]
+                  for key in [(m.id, insider)])
     sightings = tuple(views.get(e["seq"]) or views.setdefault(e["seq"], _sighting(e, at))
                       for e in world.sightings
                       if e.get("public", True) or ix.side_of.get(e["actor"]) == side)
@@ -129,11 +132,12 @@ def _clock(world: World):  # type: ignore[no-untyped-def]
     return at
 
 
-def _received(world: World, m: MessageState, at) -> Received:  # type: ignore[no-untyped-def]
+def _received(world: World, m: MessageState, at,  # type: ignore[no-untyped-def]
+              insider: bool) -> Received:
     assert m.received_at is not None
     return Received(m.id, m.draft, m.kind, m.sender, world.ix.side_of[m.sender], m.recipient,
                     m.channel, m.public, at(m.sent_at), at(m.received_at),
-                    dict(m.received_terms or {}), dict(m.private_terms),
+                    dict(m.received_terms or {}), dict(m.private_terms) if insider else {},
                     dict(m.received_signals or {}), m.replies_to)
 
 
