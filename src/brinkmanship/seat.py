@@ -90,6 +90,15 @@ class Letter(View):
     from_me: bool
 
 
+class Sent(View):
+    """A message the seat has sent, and whether it has arrived yet."""
+
+    message: Ref
+    recipient: Ref
+    channel: Ref
+    arrived: bool
+
+
 class Offer(View):
     """An offer and where it stands, as the seat knows it."""
 
@@ -154,7 +163,7 @@ class BeliefView(View):
 
 
 class OptionView(View):
-    """A legal choice, numbered from 1 in the order the engine lists them."""
+    """A legal choice, numbered from 1 (grouped by kind of move, see :func:`numbered`)."""
 
     number: int
     key: str = Field(description="The option's stable spelling, e.g. 'accept:letter@cable'.")
@@ -182,6 +191,7 @@ class TurnView(View):
     rung: Ref
     rung_level: int
     inbox: list[Letter]
+    sent: list[Sent]
     pending_offers: list[Offer]
     own_offers: list[Offer]
     reports: list[Report]
@@ -219,6 +229,7 @@ def turn_view(ix: Index, turn: Turn) -> TurnView:
         clocks=[_clock(c.label, c.zone, obs.now) for c in sc.scenario.clocks],
         rung=Ref(id=obs.rung, name=ix.rungs[obs.rung].name), rung_level=obs.rung_level,
         inbox=[_letter(ix, m, obs.actor, at) for m in obs.inbox],
+        sent=_sent(ix, obs),
         pending_offers=[_offer(ix, o, obs.actor, at) for o in obs.pending_offers],
         own_offers=[_offer(ix, o, obs.actor, at) for o in obs.own_offers],
         reports=[Report(kind=x.kind, id=x.id, name=_sighting_name(ix, x.kind, x.id),
@@ -235,8 +246,14 @@ def turn_view(ix: Index, turn: Turn) -> TurnView:
         beliefs=[BeliefView(about=_side(ix, about), **{k: round(v, 4) for k, v in b.items()})
                  for about, b in sorted(obs.beliefs.items())],
         stress=obs.stress,
-        options=[_option(ix, n, o) for n, o in enumerate(obs.options, 1)],
+        options=[_option(ix, n, o) for n, o in enumerate(numbered(obs.options), 1)],
     )
+
+
+def numbered(options: tuple[Option, ...]) -> tuple[Option, ...]:
+    """The options in the order a seat numbers them (from 1): grouped by kind of move
+    (:data:`GROUP_ORDER`), the engine's order within a group."""
+    return tuple(sorted(options, key=lambda o: GROUP_ORDER.index(GROUPS[o.kind])))
 
 
 def option_label(ix: Index, option: Option) -> str:
@@ -306,6 +323,14 @@ def _letter(ix: Index, m: Received, me: str, at: _At) -> Letter:
         private_terms=_terms(ix, m.private_terms) if insider else [],
         text=draft.text if draft is not None else "", replies_to=list(m.replies_to),
         from_me=m.sender == me)
+
+
+def _sent(ix: Index, obs: Observation) -> list[Sent]:
+    """The seat's own drafts sent so far (the flags it knows say which), in scenario order."""
+    return [Sent(message=Ref(id=m.id, name=m.name), recipient=_actor(ix, m.recipient),
+                 channel=Ref(id=m.channel, name=ix.channels[m.channel].name),
+                 arrived=f"delivered:{m.id}" in obs.flags)
+            for m in ix.sc.messages if m.sender == obs.actor and f"sent:{m.id}" in obs.flags]
 
 
 def _offer(ix: Index, o: OfferView, me: str, at: _At) -> Offer:
@@ -402,13 +427,14 @@ def read_decision(data: object, turn: Turn) -> Decision:
         where = ".".join(str(p) for p in first["loc"]) or "decision"
         raise SeatError(f"{where}: {first['msg']}") from None
     by_key = {o.key: o for o in turn.options}
+    options = numbered(turn.options)
     choices: list[Option] = []
     for pick in form.choices:
         if isinstance(pick, int):
-            if not 1 <= pick <= len(turn.options):
+            if not 1 <= pick <= len(options):
                 raise SeatError(f"choices: there is no option {pick} "
-                                f"(options are 1 to {len(turn.options)})")
-            choices.append(turn.options[pick - 1])
+                                f"(options are 1 to {len(options)})")
+            choices.append(options[pick - 1])
         elif pick in by_key:
             choices.append(by_key[pick])
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, runtime_checkable
 
 import numpy as np
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 OptionKind = Literal[
     "send", "accept", "accept_part", "reject", "act", "hold", "release", "order_on", "order_off"
 ]
+OPTION_KINDS: tuple[str, ...] = get_args(OptionKind)
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +41,17 @@ class Option:
         if self.channel:
             text += f"@{self.channel}"
         return text
+
+    @classmethod
+    def parse(cls, key: str) -> Option:
+        """The option spelt ``key`` (the inverse of :attr:`key`); ``ValueError`` if malformed."""
+        kind, sep, rest = key.partition(":")
+        if not sep or kind not in OPTION_KINDS or not rest:
+            raise ValueError(f"not an option key: {key!r}")
+        rest, _, channel = rest.partition("@")
+        target, _, issues = rest.partition("[")
+        parts = tuple(issues.rstrip("]").split("+")) if issues else ()
+        return cls(kind, target, channel or None, parts)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,33 @@ class LensesPolicy:
         self._remember(chosen, t)
         return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
 
+    def counsel(self, obs: Observation, shown: int = 3) -> dict[str, Any]:
+        """What the model would weigh now, without deciding or changing anything.
+
+        ``options``: the ``shown`` options it likes best, with their expected utility and
+        the probability it would choose each; ``advisers``: every one of the leader's
+        advisers (not only a meeting's), with the option best under its own weights. Built
+        from the observation alone, like :meth:`decide`.
+        """
+        if not obs.options:
+            return {"options": [], "advisers": []}
+        model = self.model
+        t = model.ix.seconds(obs.now)
+        meeting = obs.meeting if obs.reason == "meeting" else None
+        situation = model.picture.situation(obs)
+        options = self._admissible(model.undominated(obs.options), situation, t, meeting)
+        rows = model.evaluate(situation, options, self.weights)
+        voices = model.council.present(meeting)
+        weights = model.council.combined(self.weights, voices)
+        scores = [dot(weights, r.value) for r in rows]
+        probs = self._chances(rows, scores, model.council.precision(t / 3600, obs.stress))
+        keys = [option_key(r.option) for r in rows]
+        best = sorted(range(len(rows)), key=lambda i: (-probs[i], -scores[i], keys[i]))[:shown]
+        everyone = sorted(model.council.voices.values(), key=lambda v: -v.influence)
+        return {"options": [{"option": keys[i], "eu": round(scores[i], 3),
+                             "p": round(probs[i], 4)} for i in best],
+                "advisers": positions(everyone, keys, [r.value for r in rows])}
+
     def _chances(self, rows: list[Row], scores: list[float], precision: float) -> list[float]:
         """Choice probabilities: the nested logit over the options thought through."""
         thought = [i for i, r in enumerate(rows) if r.considered]
