@@ -28,9 +28,11 @@ def test_readme_python_example_runs() -> None:
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     assert blocks, "the README shows Python usage"
     namespace: dict[str, object] = {}
-    exec(compile(blocks[0], "README.md", "exec"), namespace)  # noqa: S102
+    for block in blocks:  # in order, sharing names, as a reader types them
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
     run = namespace["run"]
     assert run.outcome.kind in {"settlement", "war", "unresolved"}  # type: ignore[attr-defined]
+    assert len(blocks) >= 2 and namespace["saved"]["decisions"]  # type: ignore[index]
 
 
 def test_readme_quick_start_is_exactly_two_commands() -> None:
