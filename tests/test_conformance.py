@@ -121,3 +121,34 @@ history:
 """, encoding="utf-8")
     failed = CliRunner().invoke(app, ["check", str(wrong), "--seeds", "2"])
     assert failed.exit_code == 1 and "does NOT conform" in failed.output, failed.output
+
+
+SEATED = "seats answered by the default decision-makers give the same log"
+
+
+def test_builtin_scenarios_can_be_played_from_their_seats() -> None:
+    for name in builtin_names():
+        report = check_scenario(name, seeds=range(2), replay_seeds=())
+        assert report.check(SEATED).passed, report.render()
+
+
+class _ProcessWidePolicy:
+    """Breaks the rule: its choices hang on a count kept for the whole process."""
+
+    name = "process-wide"
+    asked = 0
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        pass
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        _ProcessWidePolicy.asked += 1
+        pick = _ProcessWidePolicy.asked % (len(obs.options) + 1)
+        return Decision([obs.options[pick - 1]] if pick else [])
+
+
+def test_a_decision_maker_with_process_wide_state_is_caught_at_the_seats(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(registry.REGISTRY, registry.DEFAULT, _ProcessWidePolicy)
+    report = check_scenario(load_scenario(HARBOUR), seeds=range(2))
+    assert report.check(SEATED).status == "failed", report.render()

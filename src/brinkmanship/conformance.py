@@ -3,13 +3,15 @@
 :func:`check_scenario` loads a scenario and puts it through what the engine promises: it
 validates; its historical record replays to its recorded outcome; it runs under the default
 decision-makers for many seeds without error and with a well-formed log; the same seed
-gives a byte-identical log; and the decision-makers' choices do not depend on the history
-section they must never read. It reports every check rather than stopping at the first
+gives a byte-identical log; the decision-makers' choices do not depend on the history
+section they must never read; and a game with every decider in a seat, answered by the
+same decision-makers, gives the same log, even when saved and restored halfway. It reports every check rather than stopping at the first
 failure, so an author sees everything that is wrong at once.
 """
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections import Counter
 from collections.abc import Iterable
@@ -18,8 +20,10 @@ from pathlib import Path
 from typing import Literal
 
 from brinkmanship.engine import Run
-from brinkmanship.games import simulate
+from brinkmanship.engine.index import Index
+from brinkmanship.games import new_game, restore_game, simulate
 from brinkmanship.history import differences, replay
+from brinkmanship.policies.registry import bind_policies
 from brinkmanship.scenario import Scenario, ScenarioError, load_scenario
 
 Status = Literal["passed", "failed", "skipped"]
@@ -100,6 +104,7 @@ def check_scenario(scenario: str | Path | Scenario, seeds: Iterable[int] = range
     runs, ran = _runs_cleanly(sc, seeds)
     checks += [replayed, ran, _deterministic(sc, seeds[:2], runs, replayed.passed)]
     checks.append(_blind_to_history(sc, seeds[:2], runs))
+    checks.append(_seats_match(sc, seeds[:2], runs))
     return ConformanceReport(name, tuple(checks))
 
 
@@ -188,6 +193,42 @@ def _blind_to_history(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> C
         if simulate(blind, seed=seed).jsonl() != runs[seed].jsonl():
             return Check(name, "failed", f"seed {seed}: removing the history changes the run")
     return Check(name, "passed", f"seeds {', '.join(map(str, seeds))}")
+
+
+def _seats_match(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> Check:
+    """Every decider seated and answered by its default model: the same log as simulate,
+    and a game saved halfway and restored from its JSON goes on to the same log."""
+    name = "seats answered by the default decision-makers give the same log"
+    if not seeds or any(s not in runs for s in seeds):
+        return Check(name, "skipped", "no clean run to compare")
+    deciders = Index(sc).deciders
+    for seed in seeds:
+        try:
+            whole = _seated_log(sc, deciders, seed, halfway=False)
+            resumed = _seated_log(sc, deciders, seed, halfway=True)
+        except Exception as exc:  # a conformance report names any failure, whatever it is
+            return Check(name, "failed", f"seed {seed}: {_error(exc)}")
+        for label, log in (("seated", whole), ("saved and restored", resumed)):
+            if log != runs[seed].jsonl():
+                return Check(name, "failed", f"seed {seed}, {label}: "
+                             f"{_first_difference(runs[seed], log)}")
+    return Check(name, "passed", f"{len(deciders)} seats, seeds "
+                 f"{', '.join(map(str, seeds))}, saved and restored halfway")
+
+
+def _seated_log(sc: Scenario, deciders: list[str], seed: int, halfway: bool) -> str:
+    game = new_game(sc, deciders, seed=seed)
+    policies = bind_policies(sc, {})
+    turns = 0
+    while (turn := game.advance()) is not None:
+        if halfway and turns == 3:
+            game = restore_game(json.loads(json.dumps(game.save())))
+            halfway = False
+            continue
+        game.submit(policies[turn.actor].decide(turn.observation,
+                                                game.policy_stream(turn.actor)))
+        turns += 1
+    return game.result().jsonl()
 
 
 def _first_difference(run: Run, other_jsonl: str) -> str:
