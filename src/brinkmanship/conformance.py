@@ -5,8 +5,9 @@ validates; its historical record replays to its recorded outcome; it runs under 
 decision-makers for many seeds without error and with a well-formed log; the same seed
 gives a byte-identical log; the decision-makers' choices do not depend on the history
 section they must never read; and a game with every decider in a seat, answered by the
-same decision-makers, gives the same log, even when saved and restored halfway. It reports every check rather than stopping at the first
-failure, so an author sees everything that is wrong at once.
+same decision-makers, gives the same log, even when saved and restored halfway. It reports
+every check rather than stopping at the first failure, so an author sees everything that
+is wrong at once.
 """
 
 from __future__ import annotations
