@@ -35,7 +35,7 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test,analysis,ray]'
+	$(PIP) -e '.[test,analysis,ray,envs]'
 	touch $@ $(VENV)/.core
 
 clean:
