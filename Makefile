@@ -19,9 +19,13 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/engine.py
 
-# The published JSON Schema of scenario files; tests/test_schema_docs.py keeps it in step.
+# The published JSON Schemas: scenario files, one event of a run's log, a seat's turn and its
+# decision; tests/test_schema_docs.py and tests/test_published_schemas.py keep them in step.
 schema: $(VENV)/.core
-	$(BIN)/brink schema > docs/scenario.schema.json
+	$(BIN)/brink schema --of scenario > docs/scenario.schema.json
+	$(BIN)/brink schema --of log > docs/event-log.schema.json
+	$(BIN)/brink schema --of turn > docs/turn.schema.json
+	$(BIN)/brink schema --of decision > docs/decision.schema.json
 
 # Rewrites the outputs shown in docs/writing-a-scenario.md that no longer match the engine.
 guide: $(VENV)/.test

@@ -231,12 +231,34 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
                f"{len(sc.messages)} messages, {len(sc.incidents)} incidents")
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editors)."""
+def _schema_of(what: str) -> dict[str, Any]:
+    """The JSON Schema ``brink schema --of WHAT`` prints (the files published in docs/)."""
+    if what == "log":
+        from brinkmanship.engine.events import log_schema
+
+        return log_schema()
+    if what in ("turn", "decision"):
+        from brinkmanship.seat import DecisionForm, TurnView
+
+        return (TurnView if what == "turn" else DecisionForm).model_json_schema()
     from brinkmanship.scenario.schema import Scenario
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    return Scenario.model_json_schema()
+
+
+SCHEMAS = ("scenario", "log", "turn", "decision")
+
+
+@app.command()
+def schema(
+    of: Annotated[str, typer.Option("--of", help="Which: scenario (a scenario file), log (one "
+                                    "event of a run's log), turn (what a seat is shown) or "
+                                    "decision (what a seat answers).")] = "scenario",
+) -> None:
+    """Print a JSON Schema: of scenario files (for editors), or of the engine's JSON forms."""
+    if of not in SCHEMAS:
+        fail(f"--of {of!r}: choose one of {', '.join(SCHEMAS)}")
+    typer.echo(json.dumps(_schema_of(of), indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
+from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Outcome
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
-Event = dict[str, Any]
 WHO_WIDTH = 26
 QUIET = {"belief", "decision", "start", "end"}
 

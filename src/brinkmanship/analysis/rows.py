@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.scenario.schema import Scenario
 
-Event = dict[str, Any]
 Row = tuple[Any, ...]
 
 # (name, type, description); types: str, int, float, json, str[], int[], float[].

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
-
-Event = dict[str, Any]
 
 
 @dataclass(frozen=True)

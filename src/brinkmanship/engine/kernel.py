@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from brinkmanship.engine.events import EventDict, EventKind
 from brinkmanship.engine.index import Index
-from brinkmanship.engine.world import Event, World
+from brinkmanship.engine.world import World
 from brinkmanship.scenario.timeparse import iso_utc
 
 # Priorities of occurrences at the same instant: news before the reactions to it.
@@ -28,7 +29,7 @@ class Kernel:
     def __init__(self, ix: Index):
         self.ix = ix
         self.world = World.initial(ix)
-        self.events: list[Event] = []
+        self.events: list[EventDict] = []
         self._agenda: list[tuple[int, int, int, Callable[..., None], tuple[Any, ...]]] = []
         self._seq = 0
         self.stop_s = ix.seconds(ix.sc.scenario.end)
@@ -43,9 +44,14 @@ class Kernel:
         self._seq += 1
         heapq.heappush(self._agenda, (max(s, self.now), priority, self._seq, fn, args))
 
-    def emit(self, kind: str, cause: int | None = None, **fields: Any) -> Event:
-        """Append an event to the log and apply it to the world."""
-        ev: Event = {"seq": len(self.events), "t": self.iso(self.now), "s": self.now, "kind": kind}
+    def emit(self, kind: EventKind, cause: int | None = None, **fields: Any) -> EventDict:
+        """Append an event to the log and apply it to the world.
+
+        ``fields`` are those of ``kind``'s definition in :mod:`brinkmanship.engine.events`;
+        they are not checked here (the tests check every built-in scenario's logs).
+        """
+        ev: EventDict = {"seq": len(self.events), "t": self.iso(self.now), "s": self.now,
+                         "kind": kind}
         ev.update(fields)
         if cause is not None:
             ev["cause"] = cause

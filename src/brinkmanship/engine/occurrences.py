@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from brinkmanship.engine import kernel as k
+from brinkmanship.engine.events import AskReason, EventDict
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
-from brinkmanship.engine.world import Event
 from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
@@ -42,7 +42,7 @@ class Ask:
     """A request that an actor decide now: who, why, and at the end of which meeting."""
 
     actor: str
-    reason: str
+    reason: AskReason
     meeting: str | None = None
 
 
@@ -175,7 +175,7 @@ class Simulation(k.Kernel):
         self.ended = True
 
     # -- decisions -----------------------------------------------------------------------
-    def ask(self, actor: str, reason: str, meeting: str | None = None) -> None:
+    def ask(self, actor: str, reason: AskReason, meeting: str | None = None) -> None:
         """Queue a request that ``actor`` decide, answered once this occurrence is done."""
         self.asks.append(Ask(actor, reason, meeting))
 
@@ -535,7 +535,7 @@ class Simulation(k.Kernel):
             self.start_action(action, f"deadline:{d.id}", ev["seq"])
 
 
-def _label(e: Event) -> str | None:
+def _label(e: EventDict) -> str | None:
     kind = e["kind"]
     if kind == "incident":
         return f"incident:{e['incident']}"

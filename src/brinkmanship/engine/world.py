@@ -9,10 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from brinkmanship.engine.events import (
+    ActionStartEvent,
+    ActivateEvent,
+    BeliefEvent,
+    DeadlineEvent,
+    DeliverEvent,
+    HoldEvent,
+    OfferEvent,
+    OrderEvent,
+    ReactionEvent,
+    ReleaseEvent,
+    RungEvent,
+    SendEvent,
+)
+from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Effects
-
-Event = dict[str, Any]
 
 
 @dataclass
@@ -94,6 +107,8 @@ class World:
         return w
 
     # -- folding -----------------------------------------------------------------------
+    # A handler takes its kind's typed definition where it only reads the event; the events
+    # kept in the state (sightings, the settlement, the war) stay the log's plain dicts.
     def apply(self, ev: Event) -> None:
         """Apply one event to the state."""
         self.t = ev["s"]
@@ -108,7 +123,7 @@ class World:
         self.postures.update(eff.postures)
         self.orders.update(eff.orders)
 
-    def _on_send(self, ev: Event) -> None:
+    def _on_send(self, ev: SendEvent) -> None:
         m = MessageState(ev["id"], ev.get("draft"), ev["type"], ev["actor"], ev["to"],
                          ev["channel"], ev["public"], ev["s"], ev["terms"], ev["private_terms"],
                          ev["signals"], tuple(ev.get("replies_to", ())))
@@ -122,7 +137,7 @@ class World:
             leader = self.ix.leader_of[self.ix.side_of[m.sender]]
             self.public_proposals.setdefault(leader, {}).update(m.terms)
 
-    def _on_deliver(self, ev: Event) -> None:
+    def _on_deliver(self, ev: DeliverEvent) -> None:
         m = self.messages[ev["id"]]
         m.received_at = ev["s"]
         m.received_terms = ev["terms"]
@@ -136,7 +151,7 @@ class World:
             offer.terms = ev["terms"]
             offer.lapses_at = ev.get("lapses_s")
 
-    def _on_offer(self, ev: Event) -> None:
+    def _on_offer(self, ev: OfferEvent) -> None:
         self.offers[ev["offer"]].status = ev["status"]
         if ev["status"] == "lapsed":
             self.flags.add(f"expired:{ev['offer']}")
@@ -144,10 +159,10 @@ class World:
             if draft is not None and draft.on_expiry is not None:
                 self.effects(draft.on_expiry)
 
-    def _on_belief(self, ev: Event) -> None:
+    def _on_belief(self, ev: BeliefEvent) -> None:
         self.beliefs[ev["actor"]][ev["about"]][ev["var"]] = ev["after"]
 
-    def _on_action_start(self, ev: Event) -> None:
+    def _on_action_start(self, ev: ActionStartEvent) -> None:
         self.flags.add(f"started:{ev['action']}")
 
     def _on_action(self, ev: Event) -> None:
@@ -165,27 +180,27 @@ class World:
         self.effects(inc.effects)
         self.sightings.append(ev)
 
-    def _on_rung(self, ev: Event) -> None:
+    def _on_rung(self, ev: RungEvent) -> None:
         self.rung, self.level = ev["rung"], ev["level"]
 
-    def _on_order(self, ev: Event) -> None:
+    def _on_order(self, ev: OrderEvent) -> None:
         if ev["obeyed"]:
             self.orders[ev["order"]] = ev["active"]
 
-    def _on_hold(self, ev: Event) -> None:
+    def _on_hold(self, ev: HoldEvent) -> None:
         self.held[ev["response"]] = True
 
-    def _on_release(self, ev: Event) -> None:
+    def _on_release(self, ev: ReleaseEvent) -> None:
         self.held[ev["response"]] = False
 
-    def _on_reaction(self, ev: Event) -> None:
+    def _on_reaction(self, ev: ReactionEvent) -> None:
         reaction = next(r for r in self.ix.sc.reactions if r.id == ev["reaction"])
         self.flags.add(f"reacted:{reaction.id}")
         self.effects(reaction.effects)
         for who, cost in reaction.costs.items():
             self.costs[who] = self.costs.get(who, 0.0) + cost
 
-    def _on_deadline(self, ev: Event) -> None:
+    def _on_deadline(self, ev: DeadlineEvent) -> None:
         if ev["status"] == "expired":
             self.flags.add(f"expired:{ev['deadline']}")
             deadline = next(d for d in self.ix.sc.deadlines if d.id == ev["deadline"])
@@ -199,5 +214,5 @@ class World:
         self.war = ev
         self.flags.add("war")
 
-    def _on_activate(self, ev: Event) -> None:
+    def _on_activate(self, ev: ActivateEvent) -> None:
         self.orders[ev["order"]] = True
