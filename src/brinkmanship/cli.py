@@ -469,6 +469,51 @@ def report(
     typer.echo(f"wrote {output} and {len(written)} figures in {written[0].parent}/")
 
 
+PLAY_HELP = ("Play one actor of a crisis at the terminal, the others under the decision-makers."
+             "\n\nEach turn shows your clocks, inbox, reports, forces, responses, deadlines, "
+             "your advisers' counsel and your options; type a number to act, w to wait, ? for "
+             "help. Ctrl-C or q saves the game; --resume FILE goes on with it.")
+
+
+@app.command(help=PLAY_HELP)
+def play(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "
+                                            "file.")] = DEFAULT_SCENARIO,
+    seat: Annotated[str | None, typer.Option("--as", help="The actor you play, e.g. "
+                                             "kennedy.")] = None,
+    seed: SeedOpt = 0,
+    policy: Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
+                                              "another actor (repeatable).")] = [],  # noqa: B006
+    resume: Annotated[Path | None, typer.Option("--resume", help="Go on with a game saved "
+                                                "in this file.")] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Where Ctrl-C, q and the end "
+                                              "of input save the game.")] = None,
+    runs: Annotated[int, typer.Option("--runs", min=0, max=10_000, help="Runs of the default "
+                                      "decision-makers to compare with at the end.")] = 100,
+    log: Annotated[Path | None, typer.Option("--log", help="At the end, write the game's "
+                                             "event log (JSON lines) here.")] = None,
+) -> None:
+    """Play one actor of a crisis at the terminal, the others under the decision-makers."""
+    from brinkmanship.engine.index import Index
+    from brinkmanship.play.session import open_game, run_session, start_game
+
+    if resume is not None:
+        game, seat = open_game(resume, seat, fail)
+    else:
+        sc = load(scenario)
+        game = start_game(sc, seat, _policies(policy), seed, fail)
+        seat = next(iter(game.seats))
+    sc = game.scenario
+    path = save or resume or Path(f"brink-{sc.scenario.id}-{seat}-seed{game.seed}.json")
+    status = run_session(game, seat, path, runs, sys.stdin, Index(sc))
+    if game.over and log is not None:
+        try:
+            log.write_text(game.result().jsonl(), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--log {log}: {exc.strerror}")
+    raise typer.Exit(status)
+
+
 @app.command("list")
 def list_scenarios() -> None:
     """List the built-in scenarios."""
