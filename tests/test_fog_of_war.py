@@ -122,11 +122,30 @@ def check_turn(ix: Index, game: Game, seat: str, view: TurnView, counsel: object
            for b in view.beliefs}
     assert own == {about: {k: round(v, 4) for k, v in b.items()}
                    for about, b in world.beliefs.get(seat, {}).items()}
+    # The engine's flags about another side's messages reach the seat only once the
+    # message was delivered, and only if it is public or addressed to the seat's side.
+    delivered = {e["id"] for e in game.events if e["kind"] == "deliver"}
+    sent = {e["id"]: e for e in game.events if e["kind"] == "send"}
+    for flag in turn_flags(game, seat):
+        kind, _, mid = flag.partition(":")
+        if kind not in ("sent", "delivered") or mid not in sent:
+            continue
+        msg = sent[mid]
+        if ix.side_of[msg["actor"]] != ix.side_of[seat]:
+            assert mid in delivered, (seat, view.now.utc, flag, "before delivery")
+            assert msg["public"] or ix.side_of[msg["to"]] == ix.side_of[seat], (seat, flag)
     # Only the seat's own side's forces, orders and responses are listed.
     side = ix.side_of[seat]
     assert all(ix.forces[f.force.id].side == side for f in view.forces)
     assert all(ix.side_of[ix.orders[o.order.id].holder] == side for o in view.orders)
     assert all(ix.responses[r.response.id].authorised_by == seat for r in view.responses)
+
+
+def turn_flags(game: Game, seat: str) -> frozenset[str]:
+    """The flags of the observation the waiting turn shows ``seat``."""
+    turn = game.turn
+    assert turn is not None and turn.actor == seat
+    return turn.observation.flags
 
 
 def play_every_seat(name: str | Scenario, seed: int, screens: bool,

@@ -59,8 +59,11 @@ def known_flags(world: World, side: str) -> frozenset[str]:
         if kind in ("sent", "delivered"):
             msg = ix.messages.get(what)
             state = world.messages.get(what)
-            ok = msg is None or (state is not None and state.public) or \
-                side in (ix.side_of[msg.sender], ix.side_of[msg.recipient])
+            # The sender's side knows what it sent; others learn of it only on delivery,
+            # and only where it is public or addressed to their side.
+            ok = msg is None or side == ix.side_of[msg.sender] or (
+                state is not None and state.received_at is not None and
+                (state.public or side == ix.side_of[msg.recipient]))
         elif kind in ("started", "done"):
             action = ix.actions.get(what)
             ok = action is None or action.public and kind == "done" or \
