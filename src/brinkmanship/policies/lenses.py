@@ -15,6 +15,7 @@ the expected-utility maximum. Nothing here reads the scenario's history.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,19 @@ from brinkmanship.policies.values import Vec, dot, weights_vec
 from brinkmanship.scenario.schema import UTILITY_TERMS, Scenario
 
 SHOWN_OPTIONS = 8
+
+
+@dataclass(frozen=True)
+class _Weighing:
+    """One reading of a decision: the rows weighed, their scores and chances, and the
+    weights, precision and voices they were weighed with."""
+
+    rows: list[Row]
+    scores: list[float]
+    probs: list[float]
+    weights: Vec
+    precision: float
+    voices: list[Voice]
 
 
 class LensesPolicy:
@@ -54,6 +68,17 @@ class LensesPolicy:
                                           f"{self.accepted} makes"})
         if not obs.options:
             return Decision()  # nothing to weigh; the engine asks again when news comes
+        w = self._weigh(obs)
+        pick = _draw(w.probs, float(rng.random()))
+        trace = self._trace(obs, w.rows, w.scores, w.probs, pick, w.weights, w.precision,
+                            w.voices)
+        self.weights = self.model.council.persuaded(self.weights, w.voices)
+        chosen = w.rows[pick].option
+        self._remember(chosen, self.model.ix.seconds(obs.now))
+        return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
+
+    def _weigh(self, obs: Observation) -> _Weighing:
+        """The options the leader weighs now, scored and given their chances."""
         model = self.model
         t = model.ix.seconds(obs.now)
         meeting = obs.meeting if obs.reason == "meeting" else None
@@ -64,13 +89,8 @@ class LensesPolicy:
         weights = model.council.combined(self.weights, voices)
         precision = model.council.precision(t / 3600, obs.stress)
         scores = [dot(weights, r.value) for r in rows]
-        probs = self._chances(rows, scores, precision)
-        pick = _draw(probs, float(rng.random()))
-        trace = self._trace(obs, rows, scores, probs, pick, weights, precision, voices)
-        self.weights = model.council.persuaded(self.weights, voices)
-        chosen = rows[pick].option
-        self._remember(chosen, t)
-        return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
+        return _Weighing(rows, scores, self._chances(rows, scores, precision), weights,
+                         precision, voices)
 
     def counsel(self, obs: Observation, shown: int = 3) -> dict[str, Any]:
         """What the model would weigh now, without deciding or changing anything.
@@ -82,22 +102,13 @@ class LensesPolicy:
         """
         if not obs.options:
             return {"options": [], "advisers": []}
-        model = self.model
-        t = model.ix.seconds(obs.now)
-        meeting = obs.meeting if obs.reason == "meeting" else None
-        situation = model.picture.situation(obs)
-        options = self._admissible(model.undominated(obs.options), situation, t, meeting)
-        rows = model.evaluate(situation, options, self.weights)
-        voices = model.council.present(meeting)
-        weights = model.council.combined(self.weights, voices)
-        scores = [dot(weights, r.value) for r in rows]
-        probs = self._chances(rows, scores, model.council.precision(t / 3600, obs.stress))
-        keys = [option_key(r.option) for r in rows]
-        best = sorted(range(len(rows)), key=lambda i: (-probs[i], -scores[i], keys[i]))[:shown]
-        everyone = sorted(model.council.voices.values(), key=lambda v: -v.influence)
-        return {"options": [{"option": keys[i], "eu": round(scores[i], 3),
-                             "p": round(probs[i], 4)} for i in best],
-                "advisers": positions(everyone, keys, [r.value for r in rows])}
+        w = self._weigh(obs)
+        keys = [option_key(r.option) for r in w.rows]
+        best = sorted(range(len(keys)), key=lambda i: (-w.probs[i], -w.scores[i], keys[i]))
+        everyone = sorted(self.model.council.voices.values(), key=lambda v: -v.influence)
+        return {"options": [{"option": keys[i], "eu": round(w.scores[i], 3),
+                             "p": round(w.probs[i], 4)} for i in best[:shown]],
+                "advisers": positions(everyone, keys, [r.value for r in w.rows])}
 
     def _chances(self, rows: list[Row], scores: list[float], precision: float) -> list[float]:
         """Choice probabilities: the nested logit over the options thought through."""
