@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import gymnasium
 import numpy as np
 from gymnasium import spaces
 from pettingzoo import AECEnv
@@ -25,7 +24,7 @@ from pettingzoo.utils import wrappers
 from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.envs.actions import DEFAULT_MAX_PARTS
 from brinkmanship.envs.episode import SEED_LIMIT, Episode, Seats
-from brinkmanship.envs.render import RENDER_MODES, episode_text
+from brinkmanship.envs.render import RENDER_MODES, render_turn
 from brinkmanship.policies.base import Policy
 from brinkmanship.scenario.schema import Scenario
 
@@ -110,14 +109,7 @@ class CrisisAEC(AECEnv[str, dict[str, np.ndarray], int]):
 
     def render(self) -> str | None:
         """The waiting turn as text: printed for ``human``, returned for ``ansi``."""
-        if self.render_mode is None:
-            gymnasium.logger.warn("render() was called without a render_mode")
-            return None
-        text = episode_text(self._playing())
-        if self.render_mode == "human":
-            print(text, end="")
-            return None
-        return text
+        return render_turn(self.render_mode, self._playing())
 
     def close(self) -> None:
         """Nothing to release: the game lives in this process."""

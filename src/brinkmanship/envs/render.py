@@ -27,3 +27,17 @@ def episode_text(ep: Episode) -> str:
         where = f"{i:>4}" if i is not None else "   -"
         lines.append(f"  {where}  {option_label(ix, option)}")
     return "\n".join(lines) + "\n"
+
+
+def render_turn(mode: str | None, ep: Episode) -> str | None:
+    """``render()`` of both environments: print for ``human``, the text for ``ansi``."""
+    import gymnasium
+
+    if mode is None:
+        gymnasium.logger.warn("render() was called without a render_mode")
+        return None
+    text = episode_text(ep)
+    if mode == "human":
+        print(text, end="")
+        return None
+    return text

@@ -24,7 +24,7 @@ from brinkmanship.engine.game import Game
 from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.envs.actions import DEFAULT_MAX_PARTS
 from brinkmanship.envs.episode import SEED_LIMIT, Episode, Seats
-from brinkmanship.envs.render import RENDER_MODES, episode_text
+from brinkmanship.envs.render import RENDER_MODES, render_turn
 from brinkmanship.policies.base import Policy
 from brinkmanship.scenario import load_scenario
 from brinkmanship.scenario.schema import Scenario
@@ -98,14 +98,7 @@ class CrisisEnv(gymnasium.Env[np.ndarray, np.int64]):
 
     def render(self) -> str | None:
         """The seat's waiting turn as text: printed for ``human``, returned for ``ansi``."""
-        if self.render_mode is None:
-            gymnasium.logger.warn("render() was called without a render_mode")
-            return None
-        text = episode_text(self._playing())
-        if self.render_mode == "human":
-            print(text, end="")
-            return None
-        return text
+        return render_turn(self.render_mode, self._playing())
 
     def _playing(self) -> Episode:
         if self.episode is None:
