@@ -158,3 +158,41 @@ def test_a_saved_file_that_is_not_a_game_is_refused(tmp_path: Path) -> None:
         done = brink("play", "--resume", str(bad), cwd=tmp_path)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_real_interrupt_saves_the_game_and_says_how_to_resume(tmp_path: Path) -> None:
+    """SIGINT to a `brink play` waiting at its prompt, as Ctrl-C sends it."""
+    import signal
+    import threading
+
+    script = Path(sys.executable).with_name("brink")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "brinkmanship"]
+    save = tmp_path / "interrupted.json"
+    proc = subprocess.Popen([*command, "play", "cuba-1962", "--as", "khrushchev", "--save",
+                             str(save)], cwd=tmp_path, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: list[str] = []
+    waited = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "You wait for news" in line:
+                waited.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    proc.stdin.write("1\nw\n")  # two answers; then the game waits at its prompt
+    proc.stdin.flush()
+    assert waited.wait(120), "".join(lines)[-1500:]
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    reader.join(timeout=10)
+    out, err = "".join(lines), proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 130, (out[-1500:], err)
+    assert "Interrupted: the game is saved" in out and "Traceback" not in err
+    assert f"brink play --resume {save}" in out
+    saved = json.loads(save.read_text(encoding="utf-8"))
+    assert saved["seats"] == ["khrushchev"] and len(saved["decisions"]) == 2
