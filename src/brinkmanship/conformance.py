@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from brinkmanship.engine import Run
+from brinkmanship.engine import Interventions, Run
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.index import Index
 from brinkmanship.games import new_game, restore_game, simulate
 from brinkmanship.history import differences, replay
@@ -79,14 +80,17 @@ class ConformanceReport:
 
 
 def check_scenario(scenario: str | Path | Scenario, seeds: Iterable[int] = range(20),
-                   replay_seeds: Iterable[int] = (0, 1, 2)) -> ConformanceReport:
+                   replay_seeds: Iterable[int] = (0, 1, 2),
+                   budgets: Budgets | None = None) -> ConformanceReport:
     """Check a scenario (built-in name, file path or loaded :class:`Scenario`).
 
     ``seeds`` are the runs under the default decision-makers; ``replay_seeds`` the seeds
     the historical record is replayed with (a record must reach its outcome whatever the
-    seed: the record, not chance, decides it). Never raises for a bad scenario: every
-    problem becomes a failed check of the report.
+    seed: the record, not chance, decides it). ``budgets`` bound every run (the engine's
+    defaults if not given). Never raises for a bad scenario: every problem becomes a failed
+    check of the report.
     """
+    iv = Interventions(budgets=budgets or Budgets())
     name = scenario.scenario.id if isinstance(scenario, Scenario) else str(scenario)
     seeds = list(seeds)
     if isinstance(scenario, Scenario):
@@ -101,21 +105,21 @@ def check_scenario(scenario: str | Path | Scenario, seeds: Iterable[int] = range
         checks = [Check("loads and validates", "passed",
                         ", ".join(_count(len(getattr(sc, part)), part) for part in
                                   ("sides", "actors", "messages", "actions", "incidents")))]
-    replayed = _replays_history(sc, list(replay_seeds))
-    runs, ran = _runs_cleanly(sc, seeds)
-    checks += [replayed, ran, _deterministic(sc, seeds[:2], runs, replayed.passed)]
-    checks.append(_blind_to_history(sc, seeds[:2], runs))
-    checks.append(_seats_match(sc, seeds[:2], runs))
+    replayed = _replays_history(sc, list(replay_seeds), iv)
+    runs, ran = _runs_cleanly(sc, seeds, iv)
+    checks += [replayed, ran, _deterministic(sc, seeds[:2], runs, replayed.passed, iv)]
+    checks.append(_blind_to_history(sc, seeds[:2], runs, iv))
+    checks.append(_seats_match(sc, seeds[:2], runs, iv))
     return ConformanceReport(name, tuple(checks))
 
 
-def _replays_history(sc: Scenario, seeds: list[int]) -> Check:
+def _replays_history(sc: Scenario, seeds: list[int], iv: Interventions) -> Check:
     name = "replays its history to the recorded outcome"
     if sc.history is None:
         return Check(name, "skipped", "the scenario has no history section")
     for seed in seeds:
         try:
-            run = replay(sc, seed)
+            run = replay(sc, seed, iv.budgets)
         except Exception as exc:  # a conformance report names any failure, whatever it is
             return Check(name, "failed", f"seed {seed}: {_error(exc)}")
         diffs = differences(sc, run.outcome)
@@ -125,13 +129,14 @@ def _replays_history(sc: Scenario, seeds: list[int]) -> Check:
     return Check(name, "passed", f"{want.kind} under {len(seeds)} seed(s)")
 
 
-def _runs_cleanly(sc: Scenario, seeds: list[int]) -> tuple[dict[int, Run], Check]:
+def _runs_cleanly(sc: Scenario, seeds: list[int], iv: Interventions
+                  ) -> tuple[dict[int, Run], Check]:
     name = "runs under the default decision-makers"
     runs: dict[int, Run] = {}
     kinds: Counter[str] = Counter()
     for seed in seeds:
         try:
-            run = simulate(sc, seed=seed)
+            run = simulate(sc, seed=seed, interventions=iv)
             problem = _log_problem(sc, run)
         except Exception as exc:  # a conformance report names any failure, whatever it is
             return runs, Check(name, "failed", f"seed {seed}: {_error(exc)}")
@@ -168,22 +173,24 @@ def _log_problem(sc: Scenario, run: Run) -> str | None:
 
 
 def _deterministic(sc: Scenario, seeds: list[int], runs: dict[int, Run],
-                   replayed: bool) -> Check:
+                   replayed: bool, iv: Interventions) -> Check:
     name = "same seed, byte-identical log"
     if not seeds or any(s not in runs for s in seeds):
         return Check(name, "skipped", "no clean run to repeat")
     # A deep copy is a new object: nothing cached for the first object can leak into the run.
     fresh = sc.model_copy(deep=True)
     for seed in seeds:
-        again = simulate(fresh, seed=seed).jsonl()
+        again = simulate(fresh, seed=seed, interventions=iv).jsonl()
         if again != runs[seed].jsonl():
             return Check(name, "failed", f"seed {seed}: {_first_difference(runs[seed], again)}")
-    if replayed and replay(sc, seeds[0]).jsonl() != replay(fresh, seeds[0]).jsonl():
+    if replayed and replay(sc, seeds[0], iv.budgets).jsonl() != \
+            replay(fresh, seeds[0], iv.budgets).jsonl():
         return Check(name, "failed", f"the replay of seed {seeds[0]} differs between runs")
     return Check(name, "passed", f"seeds {', '.join(map(str, seeds))}")
 
 
-def _blind_to_history(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> Check:
+def _blind_to_history(sc: Scenario, seeds: list[int], runs: dict[int, Run],
+                      iv: Interventions) -> Check:
     name = "default decision-makers ignore the history section"
     if sc.history is None:
         return Check(name, "skipped", "the scenario has no history section")
@@ -191,12 +198,13 @@ def _blind_to_history(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> C
         return Check(name, "skipped", "no clean run to compare")
     blind = sc.model_copy(update={"history": None})
     for seed in seeds:
-        if simulate(blind, seed=seed).jsonl() != runs[seed].jsonl():
+        if simulate(blind, seed=seed, interventions=iv).jsonl() != runs[seed].jsonl():
             return Check(name, "failed", f"seed {seed}: removing the history changes the run")
     return Check(name, "passed", f"seeds {', '.join(map(str, seeds))}")
 
 
-def _seats_match(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> Check:
+def _seats_match(sc: Scenario, seeds: list[int], runs: dict[int, Run],
+                 iv: Interventions) -> Check:
     """Every decider seated and answered by its default model: the same log as simulate,
     and a game saved halfway and restored from its JSON goes on to the same log."""
     name = "seats answered by the default decision-makers give the same log"
@@ -205,8 +213,8 @@ def _seats_match(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> Check:
     deciders = Index(sc).deciders
     for seed in seeds:
         try:
-            whole = _seated_log(sc, deciders, seed, halfway=False)
-            resumed = _seated_log(sc, deciders, seed, halfway=True)
+            whole = _seated_log(sc, deciders, seed, iv, halfway=False)
+            resumed = _seated_log(sc, deciders, seed, iv, halfway=True)
         except Exception as exc:  # a conformance report names any failure, whatever it is
             return Check(name, "failed", f"seed {seed}: {_error(exc)}")
         for label, log in (("seated", whole), ("saved and restored", resumed)):
@@ -217,8 +225,9 @@ def _seats_match(sc: Scenario, seeds: list[int], runs: dict[int, Run]) -> Check:
                  f"{', '.join(map(str, seeds))}, saved and restored halfway")
 
 
-def _seated_log(sc: Scenario, deciders: list[str], seed: int, halfway: bool) -> str:
-    game = new_game(sc, deciders, seed=seed)
+def _seated_log(sc: Scenario, deciders: list[str], seed: int, iv: Interventions,
+                halfway: bool) -> str:
+    game = new_game(sc, deciders, seed=seed, interventions=iv)
     policies = bind_policies(sc, {})
     turns = 0
     while (turn := game.advance()) is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.engine.run import Outcome, Run
@@ -14,7 +17,7 @@ class NoHistory(ValueError):
     """The scenario carries no historical record."""
 
 
-def replay(scenario: Scenario, seed: int = 0) -> Run:
+def replay(scenario: Scenario, seed: int = 0, budgets: Budgets | None = None) -> Run:
     """Run the historical record with scripted decision-makers.
 
     Incidents happen only as recorded, messages arrive when the record says they did,
@@ -23,8 +26,10 @@ def replay(scenario: Scenario, seed: int = 0) -> Run:
     hist = scenario.history
     if hist is None:
         raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")
-    return simulate(scenario, {a: ScriptedPolicy() for a in recorded_actors(scenario)}, seed,
-                    recorded_interventions(scenario))
+    iv = recorded_interventions(scenario)
+    if budgets is not None:
+        iv = dataclasses.replace(iv, budgets=budgets)
+    return simulate(scenario, {a: ScriptedPolicy() for a in recorded_actors(scenario)}, seed, iv)
 
 
 def recorded_actors(scenario: Scenario) -> list[str]:

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from brinkmanship.engine.budgets import BudgetExceeded
+from brinkmanship.engine.kernel import last_steps
 from brinkmanship.engine.occurrences import Ask, Interventions, PolicyError, Simulation
 from brinkmanship.engine.run import Outcome, Run
 from brinkmanship.engine.world import Event
@@ -96,6 +98,7 @@ class Game:
         self._turn: Turn | None = None
         self._version: int | None = None
         self._over = False
+        self._instant, self._steps, self._all_steps = 0, 0, 0
         self._sim.begin()
 
     # -- where the game stands -----------------------------------------------------------
@@ -141,6 +144,7 @@ class Game:
         """
         sim = self._sim
         while self._turn is None and not self._over:
+            self._count_step()
             if sim.asks:
                 ask = sim.asks.popleft()
                 obs = sim.observe(ask)
@@ -186,6 +190,20 @@ class Game:
         if self.advance() is not None:
             raise SeatError(f"seat {self._turn.actor if self._turn else ''!r} must decide")
         return self.result()
+
+    def _count_step(self) -> None:
+        """Count one step of the run at this instant; ``BudgetExceeded`` past the budget."""
+        sim, budgets = self._sim, self.interventions.budgets
+        if sim.world.t != self._instant:
+            self._instant, self._steps = sim.world.t, 0
+        self._steps += 1
+        self._all_steps += 1
+        for name, spent, limit in (("steps_per_instant", self._steps, budgets.steps_per_instant),
+                                   ("steps", self._all_steps, budgets.steps)):
+            if spent > limit:
+                spinning = last_steps(sim.events) + [f"ask:{a.actor}" for a in
+                                                     list(sim.asks)[:4]]
+                raise BudgetExceeded(name, limit, sim.iso(sim.world.t), spinning)
 
     def _policy_decision(self, ask: Ask, obs: Observation) -> Decision:
         policy = self.policies[ask.actor]

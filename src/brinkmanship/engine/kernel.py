@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from brinkmanship.engine.budgets import DEFAULT_EVENTS, BudgetExceeded
 from brinkmanship.engine.events import EventDict, EventKind
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.world import World
@@ -26,8 +27,9 @@ ACTIVATE, DELIVER, EFFECT, INCIDENT, RESPONSE, CHAIN, REACTION, DEADLINE, MEETIN
 class Kernel:
     """Agenda, clock and log of one run."""
 
-    def __init__(self, ix: Index):
+    def __init__(self, ix: Index, max_events: int = DEFAULT_EVENTS):
         self.ix = ix
+        self.max_events = max_events
         self.world = World.initial(ix)
         self.events: list[EventDict] = []
         self._agenda: list[tuple[int, int, int, Callable[..., None], tuple[Any, ...]]] = []
@@ -50,6 +52,9 @@ class Kernel:
         ``fields`` are those of ``kind``'s definition in :mod:`brinkmanship.engine.events`;
         they are not checked here (the tests check every built-in scenario's logs).
         """
+        if len(self.events) >= self.max_events:
+            raise BudgetExceeded("events", self.max_events, self.iso(self.now),
+                                 last_steps(self.events))
         ev: EventDict = {"seq": len(self.events), "t": self.iso(self.now), "s": self.now,
                          "kind": kind}
         ev.update(fields)
@@ -78,3 +83,13 @@ class Kernel:
         """Move the clock to the stop time, unless the run ended before it."""
         if not self.ended:
             self.world.t = max(self.world.t, self.stop_s)
+
+
+def last_steps(events: list[EventDict], count: int = 8) -> list[str]:
+    """The last ``count`` events of a log, each as ``kind:id``, to say what went round."""
+    out = []
+    for ev in events[-count:]:
+        ident = next((ev[k] for k in ("action", "response", "link", "incident", "order",
+                                      "deadline", "id", "actor") if ev.get(k)), "")
+        out.append(f"{ev['kind']}:{ident}" if ident else ev["kind"])
+    return out

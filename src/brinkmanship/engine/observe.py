@@ -7,6 +7,7 @@ beliefs. Nothing here reads the other side's private state or the scenario's his
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from brinkmanship.engine.world import Event, MessageState, OfferState, World
@@ -29,9 +30,7 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
                                                     or m.sender == actor)
                   for insider in [actor in (m.sender, m.recipient)]
                   for key in [(m.id, insider)])
-    sightings = tuple(views.get(e["seq"]) or views.setdefault(e["seq"], _sighting(e, at))
-                      for e in world.sightings
-                      if e.get("public", True) or ix.side_of.get(e["actor"]) == side)
+    sightings = tuple(_seen_by(world, side).views)
     deadlines = {d.id: d.at for d in ix.sc.deadlines if actor in d.known_to}
     return Observation(
         actor=actor, side=side, now=at(world.t), reason=reason, inbox=inbox,
@@ -81,10 +80,34 @@ def known_flags(world: World, side: str) -> frozenset[str]:
 def stress_of(world: World, actor: str) -> float:
     """A leader's stress: it grows with the hours of crisis and the incidents it learned of."""
     per = world.ix.sc.perception
-    side = world.ix.side_of[actor]
-    seen = sum(1 for e in world.sightings if e["kind"] == "incident" and
-               (e.get("public", True) or e["side"] == side))
+    seen = _seen_by(world, world.ix.side_of[actor]).incidents
     return per.stress_per_hour * world.t / 3600 + per.stress_per_incident * seen
+
+
+@dataclass
+class _Seen:
+    """What one side has learned of the world's sightings so far (a cache on the world,
+    brought up to date as sightings are added, so asking costs nothing per old sighting)."""
+
+    done: int = 0
+    views: list[Sighting] = field(default_factory=list)
+    incidents: int = 0
+
+
+def _seen_by(world: World, side: str) -> _Seen:
+    seen = world.views.setdefault(("seen by", side), _Seen())
+    if seen.done < len(world.sightings):
+        at = _clock(world)
+        side_of = world.ix.side_of
+        for e in world.sightings[seen.done:]:
+            public = e.get("public", True)
+            if public or side_of.get(e["actor"]) == side:
+                seen.views.append(world.views.get(e["seq"]) or
+                                  world.views.setdefault(e["seq"], _sighting(e, at)))
+            if e["kind"] == "incident" and (public or e["side"] == side):
+                seen.incidents += 1
+        seen.done = len(world.sightings)
+    return seen
 
 
 def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from brinkmanship.engine import kernel as k
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.events import AskReason, EventDict
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
@@ -57,6 +58,7 @@ class Interventions:
     closed_channels: frozenset[str] = frozenset()
     arrivals: Mapping[str, datetime] = field(default_factory=dict)
     until: datetime | None = None
+    budgets: Budgets = field(default_factory=Budgets)
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe form, for saved games."""
@@ -65,7 +67,8 @@ class Interventions:
                 "force_incidents": [[iso_utc(when), inc] for when, inc in self.force_incidents],
                 "closed_channels": sorted(self.closed_channels),
                 "arrivals": {mid: iso_utc(when) for mid, when in sorted(self.arrivals.items())},
-                "until": iso_utc(self.until) if self.until is not None else None}
+                "until": iso_utc(self.until) if self.until is not None else None,
+                "budgets": self.budgets.to_data()}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Interventions:
@@ -82,7 +85,8 @@ class Interventions:
             closed_channels=frozenset(map(str, data.get("closed_channels", ()))),
             arrivals={str(mid): _instant(when)
                       for mid, when in dict(data.get("arrivals", {})).items()},
-            until=_instant(data["until"]) if data.get("until") is not None else None)
+            until=_instant(data["until"]) if data.get("until") is not None else None,
+            budgets=Budgets.from_data(data.get("budgets", {})))
 
 
 def _instant(text: Any) -> datetime:
@@ -107,7 +111,7 @@ class Simulation(k.Kernel):
 
     def __init__(self, scenario: s.Scenario, deciders: Iterable[str], seed: int,
                  iv: Interventions):
-        super().__init__(Index(scenario))
+        super().__init__(Index(scenario), iv.budgets.events)
         self.iv = iv
         self.rng = Streams(seed)
         self.seed = seed

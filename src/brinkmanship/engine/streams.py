@@ -52,6 +52,9 @@ class Streams:
 
 def lognormal_seconds(rng: np.random.Generator, median_hours: float, spread: float,
                       min_hours: float) -> int:
-    """A delay in whole seconds: log-normal around ``median_hours``, floored at ``min_hours``."""
+    """A delay in whole seconds: log-normal around ``median_hours``, floored at ``min_hours``
+    and at one second."""
     hours = median_hours * float(np.exp(spread * rng.standard_normal())) if spread else median_hours
-    return int(round(max(hours, min_hours) * 3600))
+    # At least a second: a delay rounded to nothing would let a chain go round at one
+    # instant, and the clock would never move on.
+    return max(1, int(round(max(hours, min_hours) * 3600)))

@@ -13,8 +13,10 @@ from typing import IO, NoReturn
 
 from rich.console import Console
 
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.game import Game, SavedGameError
 from brinkmanship.engine.index import Index
+from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.engine.run import Run
 from brinkmanship.play.debrief import Benchmark, model_runs
 from brinkmanship.play.terminal import ReadLine, play_at_terminal
@@ -25,7 +27,7 @@ WIDTH = 100
 
 
 def start_game(sc: Scenario, seat: str | None, policies: dict[str, str], seed: int,
-               fail: Fail) -> Game:
+               fail: Fail, budgets: Budgets | None = None) -> Game:
     """A new game with ``seat`` at the terminal; ``fail`` for a seat that cannot be played."""
     from brinkmanship.games import new_game
 
@@ -39,7 +41,7 @@ def start_game(sc: Scenario, seat: str | None, policies: dict[str, str], seed: i
         fail(f"--as {seat} and --policy {seat}=...: you cannot both play an actor and give "
              "it a decision-maker")
     try:
-        return new_game(sc, [seat], policies, seed)
+        return new_game(sc, [seat], policies, seed, Interventions(budgets=budgets or Budgets()))
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0]))
 

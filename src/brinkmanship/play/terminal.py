@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from brinkmanship.engine.budgets import BudgetExceeded
 from brinkmanship.engine.game import Game
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Run
@@ -88,6 +89,9 @@ def play_at_terminal(game: Game, seat: str, console: Console, read_line: ReadLin
     except KeyboardInterrupt:
         _saved(console, game, save_to, "\nInterrupted: the game is saved")
         return 130
+    except BudgetExceeded as exc:
+        console.print(Text(f"The game cannot go on: {exc}", style="red"))
+        return 1
     console.print(debrief(game.result(), seat, history(), bench(), min(console.width, 100)))
     return 0
 

@@ -186,6 +186,52 @@ def _check_world(r: _Refs) -> None:
         for k, link in enumerate(chain.links):
             r.ref(("chains", c, "links", k, "after"), link.after, r.actions, "action")
             r.ref(("chains", c, "links", k, "then"), link.then, r.actions, "action")
+    _check_instant_cycles(r)
+
+
+def _check_instant_cycles(r: _Refs) -> None:
+    """Refuse responses that set their own trigger off again with no time passing.
+
+    A response on an action fires its own action after ``delay_hours``, and that action
+    takes effect after its ``duration_hours``; the engine counts both in whole seconds. A
+    cycle of such steps, each under a second and none limited by ``until_occurrence``,
+    would go round for ever at one instant. (Chain links always take at least a second.)
+    """
+    edges: dict[str, list[tuple[int, str]]] = {}
+    for i, resp in enumerate(r.sc.responses):
+        after, then = r.actions.get(resp.trigger.action or ""), r.actions.get(resp.action)
+        if after is None or then is None or resp.trigger.until_occurrence is not None:
+            continue
+        if int(resp.delay_hours * 3600) == 0 and int(then.duration_hours * 3600) == 0:
+            edges.setdefault(after.id, []).append((i, then.id))
+    for start in sorted(edges):
+        cycle = _cycle_from(start, edges)
+        if cycle is not None:
+            first = cycle[0][0]
+            path = " -> ".join(f"action {a!r} sets off response "
+                               f"{r.sc.responses[i].id!r}" for i, a in cycle)
+            r.bad(("responses", first, "delay_hours"),
+                  f"{path}, which starts action {cycle[0][1]!r} again, all at one instant: "
+                  "give a response a delay of a second or more, an action a duration, or a "
+                  "response an until_occurrence")
+            return
+
+
+def _cycle_from(start: str, edges: dict[str, list[tuple[int, str]]]
+                ) -> list[tuple[int, str]] | None:
+    """A cycle of zero-time steps back to ``start``: (response index, action it follows)."""
+    stack: list[tuple[str, list[tuple[int, str]]]] = [(start, [])]
+    seen: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        for i, nxt in edges.get(node, []):
+            step = [*path, (i, node)]
+            if nxt == start:
+                return step
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, step))
+    return None
 
 
 def _check_diplomacy(r: _Refs) -> None:
@@ -199,6 +245,9 @@ def _check_diplomacy(r: _Refs) -> None:
     for i, msg in enumerate(sc.messages):
         r.ref(("messages", i, "sender"), msg.sender, r.actors, "actor")
         r.ref(("messages", i, "recipient"), msg.recipient, r.actors, "actor")
+        if msg.sender == msg.recipient:
+            r.bad(("messages", i, "recipient"), f"{msg.sender!r} cannot send a message to "
+                                                "itself")
         if r.ref(("messages", i, "channel"), msg.channel, r.channels, "channel"):
             members = r.channels[msg.channel].members
             for role in ("sender", "recipient"):

@@ -52,7 +52,7 @@ def load_scenario(name_or_file: str | Path) -> Scenario:
     """
     path = resolve(str(name_or_file))
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except FileNotFoundError:
         known = ", ".join(builtin_names()) or "none"
         raise ScenarioError(str(path), [Problem(
@@ -60,6 +60,30 @@ def load_scenario(name_or_file: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(str(path), [Problem(f"cannot read: {exc.strerror}")]) from None
     return parse_scenario(data, str(path))
+
+
+def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never more than ``limit`` + 1 of them.
+
+    A device (``/dev/zero``), a FIFO or a folder is refused before it is read, so reading
+    never blocks or fills memory; ``OSError`` with a reason otherwise.
+    """
+    import errno
+    import os
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, device or pipe)")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def parse_scenario(data: bytes | str, file: str = "<scenario>") -> Scenario:

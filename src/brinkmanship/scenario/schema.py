@@ -12,6 +12,7 @@ say where it comes from with ``source:`` or mark it with ``assumption:``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
@@ -19,6 +20,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from brinkmanship.scenario.timeparse import parse_instant
+
+# C0 controls but tab and line breaks, DEL, C1 controls (CSI among them), and the Unicode
+# separators and direction overrides that reorder what a reader sees.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069]")
 
 Id = Annotated[
     str,
@@ -33,8 +39,29 @@ Instant = Annotated[
     BeforeValidator(parse_instant),
     Field(description="An instant: ISO 8601 with offset, or 'YYYY-MM-DDTHH:MM Zone/Name'."),
 ]
-Hours = Annotated[float, Field(ge=0, description="A duration in hours (not negative).")]
+MAX_HOURS = 87_660.0
+"""The longest duration and the longest scenario: ten years, in hours."""
+MAX_VALUE = 1e9
+"""The largest magnitude of a utility, a cost or a value per hour."""
+MAX_COUNT = 1_000_000
+"""The most occurrences an incident may have, and the highest trigger count."""
+MAX_LEVEL = 1_000_000_000
+"""The largest magnitude of a rung's level (it fits every 64-bit integer column)."""
+MIN_INTERVAL_HOURS = 1 / 60
+"""The shortest interval between a decision point's repetitions: one minute."""
+
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, description="A duration in hours, from 0 "
+                               "to 87660 (ten years).")]
 Probability = Annotated[float, Field(ge=0, le=1, description="A probability, from 0 to 1.")]
+Value = Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE, description="A value in utility "
+                               "units, from -1e9 to 1e9.")]
+Cost = Annotated[float, Field(ge=0, le=MAX_VALUE, description="A cost or value in utility "
+                              "units, from 0 to 1e9.")]
+Factor = Annotated[float, Field(ge=0, le=1e6, description="A non-negative factor or weight, "
+                                "at most 1e6.")]
+Shift = Annotated[float, Field(ge=-100, le=100, description="A shift on the log-odds scale, "
+                               "from -100 to 100.")]
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT, description="A count, from 1 to 1000000.")]
 Terms = Annotated[
     dict[Id, Id],
     Field(description="Terms: for each issue id, the option id proposed or agreed."),
@@ -44,7 +71,21 @@ Terms = Annotated[
 class Strict(BaseModel):
     """Base of every scenario structure: unknown fields are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # Every number of the language is finite: NaN and infinities are refused wherever a
+    # number is read, so no run can divide by them, sleep for them or print them.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: object) -> object:
+        """Refuse control characters in text (tabs and line breaks aside): names and texts
+        reach terminals, pages and prompts, and must not carry escape sequences there."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, str) and (bad := _CONTROL.search(value)):
+                    raise ValueError(f"{key!s}: control character U+{ord(bad.group()):04X} "
+                                     "in text (names and texts are plain text)")
+        return data
 
 
 class Sourced(Strict):
@@ -89,6 +130,9 @@ class Meta(Sourced):
     def _start_before_end(self) -> Meta:
         if self.end <= self.start:
             raise ValueError("'end' must be after 'start'")
+        if (self.end - self.start).total_seconds() > MAX_HOURS * 3600:
+            raise ValueError("a scenario spans at most ten years (87660 hours) from 'start' to "
+                             "'end'")
         return self
 
 
@@ -120,10 +164,10 @@ class Actor(Sourced):
     side: Id = Field(description="The side the actor belongs to.")
     zone: str = Field(description="IANA zone the actor lives in.")
     serves: Id | None = Field(None, description="For advisers, commands and envoys: their leader.")
-    influence: float = Field(
-        0.0, ge=0, description="For advisers: weight of the adviser's voice in meetings."
+    influence: Factor = Field(
+        0.0, description="For advisers: weight of the adviser's voice in meetings."
     )
-    weights: dict[str, float] = Field(
+    weights: dict[str, Factor] = Field(
         default_factory=dict,
         description="For advisers: utility weights (e.g. 'war', 'terms', 'audience') "
         "the adviser argues for.",
@@ -177,7 +221,8 @@ class Fidelity(Sourced):
         "(one term is lost), delay (extra latency).",
     )
     strength: float = Field(
-        1.0, ge=0, description="How much harden/soften scale signals (1 doubles or halves them)."
+        1.0, ge=0, le=100, description="How much harden/soften scale signals (1 doubles or "
+        "halves them), at most 100."
     )
     extra_delay_hours: Hours = Field(6.0, description="Added latency for 'delay' distortions.")
 
@@ -230,7 +275,7 @@ def _only_keys(known: tuple[str, ...], what: str) -> Callable[[dict[str, float]]
 
 
 Signals = Annotated[
-    dict[str, float],
+    dict[str, Shift],
     AfterValidator(_only_keys(BELIEF_VARIABLES, "belief variable")),
     Field(
         description="Belief shifts (log-odds) this produces in the other side's leaders: "
@@ -272,7 +317,8 @@ class Rung(Strict):
 
     id: Id = Field(description="The rung's id, named by effects, conditions and payoffs.")
     name: str = Field(description="How the story names the rung.")
-    level: int = Field(description="Position on the ladder; higher is more violent.")
+    level: int = Field(ge=-MAX_LEVEL, le=MAX_LEVEL, description="Position on the ladder; "
+                       "higher is more violent (from -1e9 to 1e9).")
     war: bool = Field(False, description="Reaching this rung means war.")
     description: str = Field("", description="What the rung means, for readers.")
 
@@ -344,14 +390,15 @@ class Incident(Sourced):
     under_order: Id | None = Field(
         None, description="Standing order it is carried out under; no hazard while it is off."
     )
-    hazard_per_hour: float = Field(ge=0, description="Base rate, occurrences per hour.")
-    posture_multipliers: dict[Id, dict[Id, float]] = Field(
+    hazard_per_hour: float = Field(ge=0, le=3600, description="Base rate, occurrences per "
+                                   "hour (at most one a second).")
+    posture_multipliers: dict[Id, dict[Id, Factor]] = Field(
         default_factory=dict,
         description="Force id -> posture id -> factor on the hazard while in that posture.",
     )
     requires: Condition = Field(
         default_factory=Condition, description="No hazard unless this holds.")
-    max_occurrences: int = Field(1, ge=1, description="How many times it can happen in a run.")
+    max_occurrences: Count = Field(1, description="How many times it can happen in a run.")
     public: bool = Field(True, description="Whether every side learns of it when it happens.")
     authorised: bool = Field(
         False, description="Whether the side's leader authorised such acts in advance."
@@ -366,13 +413,13 @@ class Trigger(Strict):
 
     incident: Id | None = Field(None, description="Fires when this incident happens.")
     action: Id | None = Field(None, description="Fires when this action takes effect.")
-    from_occurrence: int = Field(
-        1, ge=1,
+    from_occurrence: Count = Field(
+        1,
         description="The first occurrence of the incident or action that sets it off, counted "
                     "from the start of the run: 2 for 'a second downing brings the reprisal'.",
     )
-    until_occurrence: int | None = Field(
-        None, ge=1,
+    until_occurrence: Count | None = Field(
+        None,
         description="The last occurrence that sets it off (none: every one from "
                     "from_occurrence on).",
     )
@@ -486,7 +533,7 @@ class Reaction(Sourced):
     message: Id | None = Field(None, description="A message the actor sends in reaction.")
     effects: Effects = Field(
         default_factory=Effects, description="What changes when it reacts.")
-    costs: dict[Id, float] = Field(
+    costs: dict[Id, Value] = Field(
         default_factory=dict, description="Actor id -> utility lost when this reaction happens."
     )
 
@@ -507,7 +554,9 @@ class DecisionPoint(Sourced):
 
     actor: Id = Field(description="The actor asked to decide.")
     at: Instant | None = Field(None, description="When (first) to ask.")
-    every_hours: float | None = Field(None, gt=0, description="Repeat at this interval.")
+    every_hours: float | None = Field(
+        None, ge=MIN_INTERVAL_HOURS, le=MAX_HOURS, description="Repeat at this interval, in "
+        "hours (at least one minute).")
 
     @model_validator(mode="after")
     def _when(self) -> DecisionPoint:
@@ -540,7 +589,8 @@ class BeliefPrior(Sourced):
     resolve: Probability = Field(description="Chance the other side stands firm.")
     control: Probability = Field(description="Chance the other side controls its own forces.")
     imminence: Probability = Field(description="Chance the other side attacks soon.")
-    threat_bias: float = Field(0.0, description="Reads threat signals stronger (>0) or weaker.")
+    threat_bias: float = Field(0.0, ge=-10, le=10, description="Reads threat signals stronger "
+                               "(>0) or weaker, from -10 to 10.")
     chain_beliefs: dict[Id, Probability] = Field(
         default_factory=dict, description="Chain link id -> believed probability."
     )
@@ -550,16 +600,16 @@ class Utility(Sourced):
     """An actor's payoffs over outcomes."""
 
     actor: Id = Field(description="The actor whose payoffs these are.")
-    terms: dict[Id, dict[Id, float]] = Field(
+    terms: dict[Id, dict[Id, Value]] = Field(
         default_factory=dict, description="Issue id -> option id -> value of ending there."
     )
-    settlement: float = Field(0.0, description="Value of any settlement, besides its terms.")
-    unresolved: float = Field(0.0, description="Value of reaching the horizon unresolved.")
-    war: dict[Id, float] = Field(
+    settlement: Value = Field(0.0, description="Value of any settlement, besides its terms.")
+    unresolved: Value = Field(0.0, description="Value of reaching the horizon unresolved.")
+    war: dict[Id, Value] = Field(
         default_factory=dict, description="Rung id -> value of a war that reaches that rung."
     )
-    audience_cost: float = Field(
-        0.0, ge=0, description="Lost for each publicly proposed term the settlement walks back."
+    audience_cost: Cost = Field(
+        0.0, description="Lost for each publicly proposed term the settlement walks back."
     )
 
 
@@ -632,14 +682,14 @@ _DEFAULT_AUTHORITY_WEIGHTS: dict[Authority, float] = {
 class Perception(Sourced):
     """How messages and events move beliefs."""
 
-    authority_weights: dict[Authority, float] = Field(
+    authority_weights: dict[Authority, Factor] = Field(
         default_factory=lambda: dict(_DEFAULT_AUTHORITY_WEIGHTS),
         description="How much each authority of channel counts.",
     )
-    stress_per_hour: float = Field(
-        0.0, ge=0, description="Stress a leader gains per hour of crisis."
+    stress_per_hour: Factor = Field(
+        0.0, description="Stress a leader gains per hour of crisis."
     )
-    stress_per_incident: float = Field(0.0, ge=0, description="Stress gained per incident seen.")
+    stress_per_incident: Factor = Field(0.0, description="Stress gained per incident seen.")
 
 
 UTILITY_TERMS = ("settlement", "terms", "audience", "alliance", "war", "unresolved", "orders")
@@ -647,7 +697,7 @@ UTILITY_TERMS = ("settlement", "terms", "audience", "alliance", "war", "unresolv
 
 
 Weights = Annotated[
-    dict[str, float],
+    dict[str, Factor],
     AfterValidator(_only_keys(UTILITY_TERMS, "utility term")),
     Field(description="Weights on utility terms (settlement, terms, audience, alliance, war, "
                       "unresolved, orders); 1 where not given."),
@@ -658,8 +708,8 @@ class DecisionModel(Sourced):
     """How the default decision-maker of one actor reasons: the parameters of its three lenses."""
 
     actor: Id = Field(description="The actor these parameters are for.")
-    rationality: float = Field(
-        1.0, ge=0, description="Precision of the logit (quantal response) choice, per unit of "
+    rationality: Factor = Field(
+        1.0, description="Precision of the logit (quantal response) choice, per unit of "
         "utility: 0 picks at random, a very high value picks the expected-utility maximum.")
     depth: int = Field(
         1, ge=1, le=6, description="Replies simulated 'in his shoes': 1 models the other "
@@ -668,39 +718,39 @@ class DecisionModel(Sourced):
         1.0, gt=0, le=1, description="Impatience: an outcome an hour later is worth this "
         "share of its difference from staying unresolved.")
     horizon_hours: float = Field(
-        24.0, gt=0, description="How far ahead the actor reckons the risk of carrying on "
-        "without a deal.")
+        24.0, gt=0, le=MAX_HOURS, description="How far ahead the actor reckons the risk of "
+        "carrying on without a deal.")
     review_hours: float = Field(
-        3.0, gt=0, description="How long the actor lets pass before it reconsiders when "
-        "nothing happens.")
-    inertia: float = Field(
-        0.0, ge=0, description="What an option must gain over waiting to be worth taking "
+        3.0, ge=MIN_INTERVAL_HOURS, le=MAX_HOURS, description="How long the actor lets pass "
+        "before it reconsiders when nothing happens (at least one minute).")
+    inertia: Cost = Field(
+        0.0, description="What an option must gain over waiting to be worth taking "
         "(status-quo bias), in utility units.")
     considered: int = Field(
-        4, ge=1, description="How many options, the best at a first glance, the actor thinks "
-        "through in the other side's shoes; the others keep their first-glance value "
+        4, ge=1, le=1000, description="How many options, the best at a first glance, the actor "
+        "thinks through in the other side's shoes; the others keep their first-glance value "
         "(bounded rationality).")
     weights: Weights = Field(default_factory=dict)
     opponent_weights: Weights = Field(
         default_factory=dict, description="Weights the actor puts on the other side's "
         "utility terms when it imagines the other's choice ('in his shoes').")
-    firm_war_weight: float = Field(
-        0.5, ge=0, description="Weight on the cost of war of an opponent who stands firm; "
+    firm_war_weight: Factor = Field(
+        0.5, description="Weight on the cost of war of an opponent who stands firm; "
         "the belief in the other's resolve mixes it with the declared weight.")
     self_influence: float = Field(
-        1.0, gt=0, description="The leader's own voice in a meeting, against its advisers' "
+        1.0, gt=0, le=1e6, description="The leader's own voice in a meeting, against its advisers' "
         "influence.")
     persuasion: Probability = Field(
         0.0, description="Share of the gap between the leader's weights and its meeting's "
         "influence-weighted view that each meeting closes.")
-    fatigue_per_hour: float = Field(
-        0.0, ge=0, description="Precision lost per hour of sleepless crisis: rationality / "
+    fatigue_per_hour: Factor = Field(
+        0.0, description="Precision lost per hour of sleepless crisis: rationality / "
         "(1 + fatigue_per_hour x hours + stress_weight x stress).")
-    stress_weight: float = Field(0.0, ge=0, description="How much stress degrades choice.")
-    order_values: dict[Id, float] = Field(
+    stress_weight: Factor = Field(0.0, description="How much stress degrades choice.")
+    order_values: dict[Id, Value] = Field(
         default_factory=dict, description="Standing order id -> what keeping it in force is "
         "worth per hour (intelligence, readiness), weighed against its risks.")
-    posture_values: dict[Id, dict[Id, float]] = Field(
+    posture_values: dict[Id, dict[Id, Value]] = Field(
         default_factory=dict, description="Force id -> posture id -> what the force being in "
         "that posture is worth per hour (reconnaissance's intelligence, readiness).")
     consults: bool = Field(
