@@ -6,11 +6,13 @@ each offer
 counters the previous round's. A message takes exactly one hour, so an offer of round
 ``r`` arrives when round ``r + 1`` opens: its addressee accepts it or counters. After
 ``rounds`` rounds nothing more can be proposed and the pie is lost. Both discount by
-``delta`` per hour, in their decision models.
+``delta`` per hour, in their decision models, and think every share through (the language
+lets a leader think at most 32 options through, so a grid has at most 31 steps).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -18,6 +20,10 @@ import yaml
 from brinkmanship.scenario import Scenario, parse_scenario
 
 START = "2000-01-01T00:00:00Z"
+MAX_DEPTH = 6
+"""The deepest look-ahead the scenario language allows (``decision_models[].depth``)."""
+MAX_STEPS = 31
+"""The finest grid whose every share a leader thinks through (``considered`` is at most 32)."""
 
 
 class _Plain(yaml.SafeDumper):
@@ -33,7 +39,10 @@ def _at(hours: float) -> str:
 
 def alternating_offers(rounds: int, delta: float, steps: int = 20,
                        rationality: float = 1e4) -> Scenario:
-    """The scenario; option ``aK`` gives A the share K / steps of the pie."""
+    """The scenario; option ``aK`` gives A the share K / steps of the pie. Each leader looks
+    ``min(rounds, MAX_DEPTH)`` replies ahead: to the end of the game up to ``MAX_DEPTH + 1``
+    rounds (the last offer in sight is then the last round's, an ultimatum)."""
+    assert steps <= MAX_STEPS, "every share must be thought through"
     shares = [f"a{k:03d}" for k in range(steps + 1)]
     messages: list[dict[str, Any]] = []
     for r in range(1, rounds + 1):
@@ -72,8 +81,8 @@ def alternating_offers(rounds: int, delta: float, steps: int = 20,
                                                                  scale.items()}}},
              "assumption": "B's payoff is its share"}],
         "decision_models": [
-            {"actor": a, "rationality": rationality, "depth": min(rounds, 6),
-             "considered": 1000,
+            {"actor": a, "rationality": rationality, "depth": min(rounds, MAX_DEPTH),
+             "considered": steps + 1,
              "discount_per_hour": delta, "review_hours": 0.25,
              "assumption": "near-perfect rationality to test the SPE"}
             for a in ("a_leader", "b_leader")],
@@ -85,3 +94,45 @@ def stahl_share(rounds: int, delta: float) -> float:
     """The first proposer's subgame-perfect share with ``rounds`` rounds (Stahl 1972):
     ``(1 - (-delta) ** rounds) / (1 + delta)``, tending to Rubinstein's ``1 / (1 + delta)``."""
     return (1 - (-delta) ** rounds) / (1 + delta)
+
+
+def rubinstein_share(delta: float) -> float:
+    """The first proposer's share with no last round (Rubinstein 1982): ``1 / (1 + delta)``."""
+    return 1 / (1 + delta)
+
+
+def grid_share(rounds: int, delta: float, steps: int) -> float:
+    """The first proposer's subgame-perfect share when shares come on a grid of ``steps``,
+    by backward induction (Osborne and Rubinstein 1990, ch. 3, on a finite set of shares).
+
+    An answer takes the hour a round takes, so accepting at once and countering (the counter
+    accepted one round later) differ by one factor ``delta``: the responder accepts a share
+    iff it is worth strictly more than proposing itself next round, and the proposer leaves
+    it the smallest such share. In the last round the responder gets the smallest positive
+    share (at nothing it is indifferent, and a logit chooser then accepts only half the time).
+    """
+    kept = steps - 1  # grid steps the proposer keeps, with one round left
+    for _ in range(rounds - 1):
+        # The responder must get strictly more than ``delta`` times what it would keep next
+        # round; the tolerance keeps an exact tie a tie despite floating-point rounding.
+        left = math.floor(delta * kept + 1e-9) + 1
+        kept = steps - left
+    return kept / steps
+
+
+def stahl_band(rounds: int, delta: float, steps: int) -> tuple[float, float]:
+    """Where the grid's subgame-perfect share lies around Stahl's continuous one.
+
+    With the responder's share in round ``n`` rounds from the end rounded up by
+    ``e_n`` in ``(0, g]`` (``g = 1 / steps``), the proposer's error obeys
+    ``err_n = -e_n - delta * err_{n-1}``, ``err_1 = -g``; so
+    ``err_T = -e_T + delta e_{T-1} - delta^2 e_{T-2} + ...`` lies between
+    ``-g * sum(delta^k, k even < T)`` and ``g * sum(delta^k, k odd < T)``. The band is
+    narrower than ``g / (1 - delta)`` and excludes Rubinstein's share where the two differ
+    by more than the grid can blur (at 4 rounds and ``delta`` 0.5, say).
+    """
+    g = 1 / steps
+    below = g * sum(delta ** k for k in range(0, rounds, 2))
+    above = g * sum(delta ** k for k in range(1, rounds, 2))
+    share = stahl_share(rounds, delta)
+    return share - below, share + above

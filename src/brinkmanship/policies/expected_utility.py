@@ -9,7 +9,7 @@ on without a deal until its horizon (counted from the decision, the same span fo
 option): the risk of war from incidents, responses, deadlines and the attack it fears
 (:mod:`.risk`), else staying unresolved; an offer still on the
 table, unless its addressee already passed on it, is then taken with the logit probability
-of its being worth more than that.
+of its being worth more than that, the settlement coming when the acceptance arrives.
 
 Values are vectors of utility terms (:mod:`.values`), so the finished look-ahead can be
 weighed by the leader, its advisers, or both.
@@ -316,9 +316,24 @@ class Lookahead:
         self._settled[key] = out
         return out
 
+    def _answered(self, s: Situation, offer: Pending, settle: Pair) -> Pair:
+        """Both players' values of a settlement on ``offer`` made by its acceptance in
+        ``s``: reached once the acceptance arrives, after its channel's latency, as when the
+        look-ahead pictures the acceptance itself. Without the delay the last offer in
+        sight would be worth more than an offer answered inside the look-ahead."""
+        channel = self.moves.answer_channel(offer, s)
+        hours = self.ix.channels[channel].latency.median_hours if channel is not None else 0.0
+        if hours <= 0.0:
+            return settle
+        mine, theirs = (self._transit(s, k, hours, discounted(v, hours, pl.rho,
+                                                              pl.stakes.unresolved))
+                        for k, (pl, v) in enumerate(zip(self.players, settle, strict=True)))
+        return mine, theirs
+
     def _offers_taken(self, s: Situation, mine: Vec, theirs: Vec) -> Pair:
         """Where the look-ahead stops, the best offer on the table to either player is taken
-        with the logit probability of its being worth more than carrying on."""
+        with the logit probability of its acceptance (which settles when it arrives) being
+        worth more than carrying on."""
         base = (mine, theirs)
         best: tuple[float, Pair] | None = None
         for offer in s.offers:
@@ -328,6 +343,7 @@ class Lookahead:
             if taken is None:
                 continue
             k, settle = taken
+            settle = self._answered(s, offer, settle)
             pl = self.players[k]
             gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])
             p = quantal(pl.rationality, [gain, 0.0], pl.inertia)[0]
