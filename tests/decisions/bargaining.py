@@ -6,8 +6,7 @@ each offer
 counters the previous round's. A message takes exactly one hour, so an offer of round
 ``r`` arrives when round ``r + 1`` opens: its addressee accepts it or counters. After
 ``rounds`` rounds nothing more can be proposed and the pie is lost. Both discount by
-``delta`` per hour, in their decision models, and think every share through (the language
-lets a leader think at most 32 options through, so a grid has at most 31 steps).
+``delta`` per hour, in their decision models, and think every share through.
 """
 
 from __future__ import annotations
@@ -22,8 +21,6 @@ from brinkmanship.scenario import Scenario, parse_scenario
 START = "2000-01-01T00:00:00Z"
 MAX_DEPTH = 6
 """The deepest look-ahead the scenario language allows (``decision_models[].depth``)."""
-MAX_STEPS = 31
-"""The finest grid whose every share a leader thinks through (``considered`` is at most 32)."""
 
 
 class _Plain(yaml.SafeDumper):
@@ -42,7 +39,6 @@ def alternating_offers(rounds: int, delta: float, steps: int = 20,
     """The scenario; option ``aK`` gives A the share K / steps of the pie. Each leader looks
     ``min(rounds, MAX_DEPTH)`` replies ahead: to the end of the game up to ``MAX_DEPTH + 1``
     rounds (the last offer in sight is then the last round's, an ultimatum)."""
-    assert steps <= MAX_STEPS, "every share must be thought through"
     shares = [f"a{k:03d}" for k in range(steps + 1)]
     messages: list[dict[str, Any]] = []
     for r in range(1, rounds + 1):
