@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from mechanics_kit import Chair, Move, at, build, of_kind, one, play, wilson
 
@@ -121,6 +123,44 @@ def test_pre_delegated_response_fires_unless_held(hold: bool, failure: float,
         assert one(run, "action", action="hit_guns")["s"] == 6 * 3600
     else:
         assert started == [] and of_kind(run, "action") == []
+
+
+Z_LEVEL = 3.2905267314919255
+"""Phi^-1(1 - 0.001 / 2): the two-sided 99.9% interval a correct failure chance must fall in."""
+Z_POWER = 4.753424308822899
+"""Phi^-1(1 - 1e-6): a wrong chance must fall outside it in all but one run of a million."""
+
+
+def runs_needed(p: float, q: float) -> int:
+    """How many held responses tell a failure chance ``p`` from ``q``: a two-sided test at
+    level 0.001 then rejects ``q`` with power 1 - 1e-6 (normal approximation to the
+    binomial: n = ((z_a sqrt(p(1-p)) + z_b sqrt(q(1-q))) / (p - q))^2)."""
+    spread = Z_LEVEL * math.sqrt(p * (1 - p)) + Z_POWER * math.sqrt(q * (1 - q))
+    return math.ceil((spread / (p - q)) ** 2)
+
+
+HELD_RUNS = 400
+
+
+@pytest.mark.parametrize("failure", [0.3, 0.5])
+def test_a_hold_fails_with_its_failure_probability(failure: float) -> None:
+    """Held, the reprisal fires in a share ``failure`` of runs: not ``failure`` squared (a
+    second draw), nor ``1 - failure`` (the comparison turned round). 400 runs are enough
+    to tell 0.5 from 0.25 and 0.3 from 0.09 or 0.7 (about 220 and 190 are needed)."""
+    wrong = (failure ** 2, 1 - failure) if failure != 0.5 else (failure ** 2,)
+    assert max(runs_needed(failure, q) for q in wrong) <= HELD_RUNS
+    sc = build(_responses(failure))
+    iv = Interventions(hazards=False, force_incidents=((at(sc, 3.0), "pot_shots"),),
+                       until=at(sc, 5.5))
+    failed = 0
+    for seed in range(HELD_RUNS):
+        run = play(sc, seed=seed, iv=iv, blue_lead=Chair(Move(0.0, "hold", "reprisal")))
+        response = one(run, "response", response="reprisal")
+        assert response["held"] is True and response["fired"] is response["hold_failed"]
+        failed += response["hold_failed"]
+    low, high = wilson(failed, HELD_RUNS, Z_LEVEL)
+    assert low <= failure <= high, (failed, HELD_RUNS)
+    assert not any(low <= q <= high for q in wrong), (failed, HELD_RUNS)
 
 
 def _counted(trigger: str, holdable: bool = True) -> str:
