@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -67,16 +70,47 @@ def _instant(text: str | None, option: str = "--until") -> Any:
         fail(f"{option}: {exc}")
 
 
+def _non_finite(value: Any, path: str = "$") -> str | None:
+    """The path of the first NaN or infinity in ``value`` (plain JSON data), if any."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{path} ({value})"
+    if isinstance(value, dict):
+        items: Any = ((f"{path}.{k}", v) for k, v in value.items())
+    elif isinstance(value, list | tuple):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    return next((found for p, v in items if (found := _non_finite(v, p)) is not None), None)
+
+
+def _json_text(value: Any, where: str, **options: Any) -> str:
+    """``value`` as strict JSON (RFC 8259): never ``NaN`` or ``Infinity``, which JSON has no
+    spelling for; a non-finite number is an error naming ``where`` and its path instead."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
+    except ValueError:
+        fail(f"{where}: a number that is not finite at {_non_finite(value)}; strict JSON "
+             "cannot hold it, so nothing was written")
+
+
+def _log_text(events: list[Any], where: str) -> str:
+    """An event log as JSON lines, strict, byte for byte what ``Run.jsonl`` writes."""
+    return "".join(_json_text(ev, where, sort_keys=True, separators=(",", ":")) + "\n"
+                   for ev in events)
+
+
 def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None) -> None:
     from brinkmanship.narrative import clock_header, narrate, outcome_lines
 
+    text = _json_text(run.to_dict(), "--json") if as_json else None
     if log is not None:
+        lines = _log_text(run.events, f"--log {log}")
         try:
-            log.write_text(run.jsonl(), encoding="utf-8")
+            log.write_text(lines, encoding="utf-8")
         except OSError as exc:
             fail(f"--log {log}: {exc.strerror}")
-    if as_json:
-        typer.echo(json.dumps(run.to_dict(), ensure_ascii=False))
+    if text is not None:
+        typer.echo(text)
         return
     typer.echo(f"{sc.scenario.title} — seed {run.seed}")
     typer.echo(f"Times: {clock_header(sc)}")
@@ -175,7 +209,7 @@ def plausibility(
         fail(str(exc), 1)
     own = own_choices(sc, range(runs))
     if as_json:
-        typer.echo(json.dumps(report(sc, card, own, runs), ensure_ascii=False))
+        typer.echo(_json_text(report(sc, card, own, runs), "--json"))
         return
     for line in render(sc, card, own, runs):
         typer.echo(line)
@@ -213,8 +247,8 @@ def explain(
     except PolicyError as exc:
         fail(str(exc), 1)
     if as_json:
-        typer.echo(json.dumps({"scenario": sc.scenario.id, "seed": seed,
-                               "decisions": [e.to_dict() for e in found]}, ensure_ascii=False))
+        typer.echo(_json_text({"scenario": sc.scenario.id, "seed": seed,
+                               "decisions": [e.to_dict() for e in found]}, "--json"))
         return
     if not found:
         typer.echo("No decision with a trace matches (decision-makers other than the default "
@@ -258,7 +292,7 @@ def schema(
     """Print a JSON Schema: of scenario files (for editors), or of the engine's JSON forms."""
     if of not in SCHEMAS:
         fail(f"--of {of!r}: choose one of {', '.join(SCHEMAS)}")
-    typer.echo(json.dumps(_schema_of(of), indent=2, ensure_ascii=False))
+    typer.echo(_json_text(_schema_of(of), "--of", indent=2))
 
 
 @app.command()
@@ -301,9 +335,11 @@ def check(
 AnalysisScenario = Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "
                                                  "file.")]
 RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=1, help="Number of runs (seeds).")]
-SeedStartOpt = Annotated[int, typer.Option("--seed-start", min=0, help="First seed.")]
+SeedStartOpt = Annotated[int, typer.Option("--seed-start", min=0, help="First seed (the "
+                                          "last may be at most 2**63 - 1).")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes "
-                                             "(default: one per CPU).")]
+                                             "(default: one per CPU; at most four per "
+                                             "CPU).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="DuckDB file to stream rows "
                                              "into; the same command again resumes it.")]
 BackendOpt = Annotated[str, typer.Option("--backend", help="local (processes on this "
@@ -333,36 +369,93 @@ def _analysis_errors() -> tuple[type[BaseException], ...]:
             BackendError)
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP during a study: handled as Ctrl-C is, runs kept, workers stopped."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """While a study runs, SIGTERM and SIGHUP stop it as Ctrl-C does: the finished runs are
+    committed and the workers ended before the command exits (with 128 + the signal). A
+    SIGKILL cannot be caught: the workers then end with their parent on their own (see
+    ``analysis.backends.die_with_parent``)."""
+    import signal
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
                imports: list[str], runs: int, seed_start: int, jobs: int | None,
                out: Path | None, backend: str, address: str | None, overwrite: bool,
                arms: Any) -> Any:
-    """Run a study with a progress display; on Ctrl-C say what was kept and exit 130."""
+    """Run a study with a progress display; on Ctrl-C, SIGTERM or SIGHUP say what was kept
+    and exit with 128 + the signal (130 for Ctrl-C)."""
     import os
+    import signal
 
     from brinkmanship.analysis.api import run_arms
+    from brinkmanship.analysis.backends import max_jobs
     from brinkmanship.analysis.progress import ProgressDisplay
+    from brinkmanship.analysis.study import import_modules
     from brinkmanship.analysis.worker import tune_collector
 
     tune_collector()  # this process only runs the study (in-process with --jobs 1)
     if backend not in ("local", "ray"):
         fail(f"--backend {backend!r}: choose local or ray")
+    _check_seed_range(seed_start, runs)
+    if jobs is not None and jobs > max_jobs():
+        fail(f"--jobs {jobs}: at most {max_jobs()} (four per CPU of this machine, at least 8)")
     sc = load(scenario)
+    try:
+        import_modules(imports)  # first: --policy may name a decision-maker they register
+    except _analysis_errors() as exc:
+        fail(str(exc))
+    chosen = _policies(policy)
     display = ProgressDisplay()
     try:
-        with display:
-            return run_arms(sc, arms, runs, seed_start=seed_start, policies=_policies(policy),
+        with _stop_on_signals(), display:
+            return run_arms(sc, arms, runs, seed_start=seed_start, policies=chosen,
                             default_policy=default_policy, out=out,
                             jobs=jobs or os.cpu_count() or 1, backend=backend, address=address,
                             progress=display, overwrite=overwrite, imports=imports)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        how = (f"stopped by {signal.Signals(exc.signum).name}" if isinstance(exc, _Stopped)
+               else "interrupted")
         kept = f"{display.saved} of {display.total} runs saved"
         hint = f" in {out}; run the same command again to continue" if out else \
             " (in memory only: give --out to keep and resume)"
-        typer.echo(f"brink: interrupted; {kept}{hint}", err=True)
-        raise typer.Exit(130) from None
+        typer.echo(f"brink: {how}; {kept}{hint}", err=True)
+        raise typer.Exit(128 + exc.signum if isinstance(exc, _Stopped) else 130) from None
     except _analysis_errors() as exc:
         fail(str(exc))
+
+
+MAX_SEED = 2**63 - 1
+"""The largest seed of ``brink mc`` and ``compare``: ``analysis.storage.MAX_SEED``, the
+largest a results table's 64-bit ``seed`` column holds."""
+
+
+def _check_seed_range(seed_start: int, runs: int) -> None:
+    """Refuse seeds a results table cannot hold, naming the options."""
+    if seed_start > MAX_SEED:
+        fail(f"--seed-start {seed_start}: at most {MAX_SEED} (2**63 - 1, the largest seed a "
+             "results table holds)")
+    if seed_start + runs - 1 > MAX_SEED:
+        fail(f"--seed-start {seed_start} with --runs {runs}: the last seed would be "
+             f"{seed_start + runs - 1}, beyond {MAX_SEED} (2**63 - 1, the largest a results "
+             "table holds)")
 
 
 @app.command()
@@ -388,8 +481,7 @@ def mc(
     with results:
         summary = results.summary()
     if as_json:
-        typer.echo(json.dumps({**summary, "out": str(out) if out else None},
-                              ensure_ascii=False))
+        typer.echo(_json_text({**summary, "out": str(out) if out else None}, "--json"))
         return
     for line in summary_lines(summary, str(out) if out else None):
         typer.echo(line)
@@ -436,7 +528,7 @@ def compare(
     with results:
         cmp = results.comparison()
     if as_json:
-        typer.echo(json.dumps({**cmp, "out": str(out) if out else None}, ensure_ascii=False))
+        typer.echo(_json_text({**cmp, "out": str(out) if out else None}, "--json"))
         return
     for line in comparison_lines(cmp, str(out) if out else None):
         typer.echo(line)
@@ -453,6 +545,10 @@ def report(
     None,
     arm: Annotated[str | None, typer.Option("--arm", help="The arm of that run (default: "
                                             "the baseline).")] = None,
+    imports: Annotated[list[str], typer.Option("--import", help="A module to import first, "
+                                               "where the study's custom policies register "
+                                               "(repeatable); a results file never imports "
+                                               "one itself.")] = [],  # noqa: B006
 ) -> None:
     """Write a self-contained HTML report, with PNG figures for papers."""
     try:
@@ -460,10 +556,15 @@ def report(
     except ImportError as exc:
         fail(f"brink report needs the analysis extra ({exc.name} is missing): "
              "pip install 'brinkmanship[analysis]'")
+    if run_seed is not None and run_seed > MAX_SEED:
+        fail(f"--run {run_seed}: at most {MAX_SEED} (2**63 - 1, the largest seed a results "
+             "table holds)")
     try:
-        written = write_report(results, output, seed=run_seed, arm=arm)
+        written = write_report(results, output, seed=run_seed, arm=arm, imports=imports)
     except _analysis_errors() as exc:
         fail(str(exc))
+    except MemoryError:
+        fail(f"{results}: out of memory while drawing the report")
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
     typer.echo(f"wrote {output} and {len(written)} figures in {written[0].parent}/")
@@ -508,7 +609,7 @@ def play(
     status = run_session(game, seat, path, runs, sys.stdin, Index(sc))
     if game.over and log is not None:
         try:
-            log.write_text(game.result().jsonl(), encoding="utf-8")
+            log.write_text(_log_text(game.result().events, f"--log {log}"), encoding="utf-8")
         except OSError as exc:
             fail(f"--log {log}: {exc.strerror}")
     raise typer.Exit(status)

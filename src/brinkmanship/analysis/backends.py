@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import queue
 import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -45,6 +48,12 @@ class Backend(Protocol):
         """Stop the workers, abandoning tasks still running."""
 
 
+def max_jobs() -> int:
+    """The most worker processes a study may ask for: four per CPU of this machine (at
+    least 8). More would only share the same cores, each a process with its own memory."""
+    return max(8, 4 * (os.cpu_count() or 1))
+
+
 def make_backend(study: Study, kind: str = "local", jobs: int = 1,
                  address: str | None = None) -> Backend:
     """``local`` with ``jobs`` 1 runs in this process; more jobs use worker processes;
@@ -55,6 +64,9 @@ def make_backend(study: Study, kind: str = "local", jobs: int = 1,
         raise BackendError(f"unknown backend {kind!r} (known: local, ray)")
     if address is not None:
         raise BackendError("--address is for --backend ray")
+    if jobs > max_jobs():
+        raise BackendError(f"--jobs {jobs}: at most {max_jobs()} (four per CPU of this "
+                           "machine, at least 8)")
     return InProcess(study) if jobs <= 1 else ProcessPool(study, jobs)
 
 
@@ -85,15 +97,52 @@ def _guarded(study: Study, arm: str, seeds: list[int]) -> list[Row]:
 
 
 _WORKER: dict[str, Any] = {}
+PARENT_POLL_S = 0.5
+"""How often a worker checks that its parent lives, where the kernel cannot tell it."""
+PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(fingerprint: str, blob: bytes) -> None:
+def _init_worker(fingerprint: str, blob: bytes, parent: int) -> None:
     # Ctrl-C reaches the whole process group; only the parent handles it, so it can stop the
-    # pool and keep what was saved.
+    # pool and keep what was saved. SIGTERM and SIGHUP get their default action back: the
+    # parent may handle them (to save before it stops), and terminating the pool sends
+    # SIGTERM to the workers, which must then simply end.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    die_with_parent(parent)
     from brinkmanship.analysis.worker import study_of
 
     _WORKER["study"] = study_of(fingerprint, blob)
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when process ``parent`` ends, however it ends (SIGKILL included),
+    so that no worker outlives the command that started it.
+
+    On Linux the kernel sends this process SIGKILL when its parent dies
+    (``PR_SET_PDEATHSIG``); elsewhere, and as a second line, a daemon thread polls the
+    parent's id every :data:`PARENT_POLL_S` seconds. A worker holds nothing to clean up:
+    only the parent writes the results file.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the thread below still watches
+    if os.getppid() != parent:  # the parent died before the kernel was told to watch
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _pool_task(task: Task) -> list[Row]:
@@ -118,7 +167,10 @@ class ProcessPool:
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = jobs
         self.pool = ctx.Pool(jobs, initializer=_init_worker,
-                             initargs=(study.fingerprint, study.blob))
+                             initargs=(study.fingerprint, study.blob, os.getpid()))
+        # The pool replaces a worker that dies, but the task it was running is lost and
+        # would be waited for for ever: the first workers are watched instead (see _dead).
+        self.processes = list(getattr(self.pool, "_pool", []))
         try:
             self.pool.apply_async(_ready).get(timeout=START_TIMEOUT_S)
         except mp.TimeoutError:
@@ -151,6 +203,7 @@ class ProcessPool:
             try:
                 task, rows, error = done.get(timeout=0.2)
             except queue.Empty:
+                self._check_workers()
                 continue
             in_flight -= 1
             if error is not None:
@@ -159,6 +212,17 @@ class ProcessPool:
             yield task, rows
             if submit():
                 in_flight += 1
+
+    def _check_workers(self) -> None:
+        """``BackendError`` if a worker process has died (killed, out of memory): its task
+        would never finish."""
+        for proc in self.processes:
+            code = proc.exitcode
+            if code is not None:
+                how = (f"killed by {signal.Signals(-code).name}" if code < 0 and
+                       -code in signal.valid_signals() else f"exit status {code}")
+                raise BackendError(f"worker process {proc.pid} died ({how}; perhaps out of "
+                                   "memory); the runs committed so far are kept")
 
     def close(self) -> None:
         self.pool.terminate()

@@ -8,6 +8,7 @@ again with the same study and seeds, it runs only what is missing.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -15,8 +16,8 @@ from typing import Any
 
 from brinkmanship.analysis.backends import Task, make_backend
 from brinkmanship.analysis.rows import Row
-from brinkmanship.analysis.storage import Store
-from brinkmanship.analysis.study import BASELINE, Study
+from brinkmanship.analysis.storage import MAX_SEED, Store, StoreError
+from brinkmanship.analysis.study import BASELINE, Study, StudyError
 from brinkmanship.analysis.summary import differences, forced_applied, summarise
 
 Progress = Callable[[int, int, int], None]
@@ -34,21 +35,20 @@ def run_study(study: Study, seeds: range, out: str | Path | None = None, *,
     """Run every arm of ``study`` on every seed of ``seeds`` into ``out`` (a DuckDB file;
     None keeps the table in memory) and return the results.
 
-    Seeds already in ``out`` for the same study are not run again. On an interrupt
-    (``KeyboardInterrupt``) or a failed run, the rows already finished are committed before
-    the exception propagates.
+    ``seeds`` is a non-empty range of step 1 within 0 … :data:`MAX_SEED`; it is never
+    built as a list, so its length costs no memory. Seeds already in ``out`` for the same
+    study are not run again. On an interrupt (``KeyboardInterrupt``) or a failed run, the
+    rows already finished are committed before the exception propagates.
     """
-    if seeds.step != 1 or seeds.start < 0:
-        raise ValueError("seeds are a range of non-negative integers with step 1")
+    check_seeds(seeds)
     store = Store.create(out, study, overwrite)
     try:
-        todo = {arm.name: store.missing(arm.name, seeds) for arm in study.arms}
-        total = len(seeds) * len(study.arms)
-        saved = total - sum(len(s) for s in todo.values())
+        total = (seeds.stop - seeds.start) * len(study.arms)
+        saved = sum(store.count(arm.name, seeds) for arm in study.arms)
         if progress:
             progress(saved, saved, total)
         if saved < total:
-            _execute(store, study, todo, total - saved, saved, total, backend, jobs, address,
+            _execute(store, study, seeds, total - saved, saved, total, backend, jobs, address,
                      progress, chunk)
     except BaseException:
         store.close()
@@ -56,16 +56,28 @@ def run_study(study: Study, seeds: range, out: str | Path | None = None, *,
     return Results(store, seeds)
 
 
-def _execute(store: Store, study: Study, todo: dict[str, list[int]], left: int, saved: int,
-             total: int, backend: str, jobs: int, address: str | None,
-             progress: Progress | None, chunk: int | None) -> None:
-    runner = make_backend(study, backend, jobs, address)
+def check_seeds(seeds: range) -> None:
+    """``StudyError`` (a ``ValueError``) unless ``seeds`` is a non-empty range of step 1
+    within 0 … :data:`MAX_SEED` (the seeds a results table can hold)."""
+    if seeds.step != 1 or seeds.start < 0 or seeds.stop <= seeds.start:
+        raise StudyError("seeds are a non-empty range of non-negative integers with step 1")
+    if seeds.stop - 1 > MAX_SEED:
+        raise StudyError(f"the last seed, {seeds.stop - 1}, is beyond {MAX_SEED} (2**63 - 1), "
+                         "the largest a results table holds")
+
+
+def _execute(store: Store, study: Study, seeds: range, left: int, saved: int, total: int,
+             backend: str, jobs: int, address: str | None, progress: Progress | None,
+             chunk: int | None) -> None:
+    # No more local workers than runs to do: each would fork a process for nothing.
+    workers = min(jobs, left) if backend == "local" else jobs
+    runner = make_backend(study, backend, workers, address)
     size = chunk or max(1, min(MAX_CHUNK, -(-left // (runner.workers * 8))))
     pending: list[Row] = []
     done = saved
     last = time.monotonic()
     try:
-        for _task, rows in runner.run(_tasks(todo, size)):
+        for _task, rows in runner.run(_tasks(store, study, seeds, size)):
             pending.extend(rows)
             done += len(rows)
             if len(pending) >= COMMIT_ROWS or time.monotonic() - last >= COMMIT_EVERY_S:
@@ -75,21 +87,35 @@ def _execute(store: Store, study: Study, todo: dict[str, list[int]], left: int, 
                 last = time.monotonic()
             if progress:
                 progress(done, saved, total)
-    finally:
+    except BaseException:
         runner.close()
-        # Finished runs are kept even when the loop ends on an interrupt or an error.
-        store.write(pending)
-        if pending and progress:
-            progress(done, saved + len(pending), total)
+        # Finished runs are kept even when the loop ends on an interrupt or an error; if
+        # they cannot be, the first error is the one to report.
+        with contextlib.suppress(StoreError):
+            _keep(store, pending, done, saved, total, progress)
+        raise
+    runner.close()
+    _keep(store, pending, done, saved, total, progress)
 
 
-def _tasks(todo: dict[str, list[int]], size: int) -> Iterator[Task]:
-    """Chunks of seeds, the arms interleaved so that paired rows arrive together."""
-    longest = max((len(s) for s in todo.values()), default=0)
-    for start in range(0, longest, size):
-        for arm, seeds in todo.items():
-            if seeds[start:start + size]:
-                yield arm, seeds[start:start + size]
+def _keep(store: Store, pending: list[Row], done: int, saved: int, total: int,
+          progress: Progress | None) -> None:
+    store.write(pending)
+    if pending and progress:
+        progress(done, saved + len(pending), total)
+
+
+def _tasks(store: Store, study: Study, seeds: range, size: int) -> Iterator[Task]:
+    """Chunks of the seeds still missing, the arms interleaved so that paired rows arrive
+    together; read from the file a window at a time, so that memory stays flat however many
+    seeds are planned."""
+    windows = [store.missing(arm.name, seeds) for arm in study.arms]
+    for todo in zip(*windows, strict=True):
+        longest = max((len(s) for s in todo), default=0)
+        for start in range(0, longest, size):
+            for arm, missing in zip(study.arms, todo, strict=True):
+                if missing[start:start + size]:
+                    yield arm.name, missing[start:start + size]
 
 
 class Results:

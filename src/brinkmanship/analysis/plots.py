@@ -4,22 +4,29 @@ Every function returns a :class:`matplotlib.figure.Figure` built without ``pyplo
 nothing here touches the global backend of a notebook; :func:`save_png` writes one with
 the Agg renderer. Time axes are labelled in the scenario's clocks: the first clock below
 the axis, the second above it, further ones as extra lines below.
+
+Names come from scenario files and are drawn as text: ``$``, ``\\``, ``_`` or ``^`` in
+them are never read as mathtext or TeX (see :data:`PLAIN_TEXT`), so no name can make a
+figure fail to draw.
 """
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
+from matplotlib.text import Text
 
 from brinkmanship.analysis.profiles import Profile
 from brinkmanship.analysis.summary import OUTCOMES
@@ -36,13 +43,38 @@ HATCHES = ["", "///", "...", "xxx", "\\\\", "+++", "ooo", "---"]
 STEPS_H = (1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
 DPI = 150
 KEY_CHARS = 80
+PLAIN_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
+"""The settings every figure is built and drawn under: text is text, whatever it holds."""
+
+_Build = TypeVar("_Build", bound=Callable[..., Figure])
+
+
+def _plain(build: _Build) -> _Build:
+    """Build the figure under :data:`PLAIN_TEXT`, and mark every text in it as plain (a
+    text's setting is fixed when it is made, so one drawn later elsewhere stays plain)."""
+    @functools.wraps(build)
+    def plain(*args: Any, **kwargs: Any) -> Figure:
+        with matplotlib.rc_context(PLAIN_TEXT):
+            fig = build(*args, **kwargs)
+        _as_text(fig)
+        return fig
+
+    return cast(_Build, plain)
+
+
+def _as_text(fig: Figure) -> None:
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
 
 
 def save_png(fig: Figure, path: Path | None = None) -> bytes:
     """Render ``fig`` as PNG; write it to ``path`` too when given. Returns the bytes."""
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+    with matplotlib.rc_context(PLAIN_TEXT):  # ticks made while drawing are plain too
+        _as_text(fig)
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
     data = buf.getvalue()
     if path is not None:
         path.write_bytes(data)
@@ -105,6 +137,7 @@ def _abbrevs(sc: Scenario, zone_name: str, lo_h: float, hi_h: float) -> str:
 
 
 # -- outcomes ---------------------------------------------------------------------------
+@_plain
 def outcome_figure(sc: Scenario, summaries: Sequence[dict[str, Any]]) -> Figure:
     """Outcome shares with 95 % intervals; how wars began; the terms of settlements. With
     several arms, each arm is a hatch pattern, the same in every panel."""
@@ -226,6 +259,7 @@ def _wrap(text: str, width: int) -> str:
 
 
 # -- escalation over time ---------------------------------------------------------------
+@_plain
 def escalation_figure(sc: Scenario, profile: Profile, arm: str) -> Figure:
     """A fan chart of the ladder level across runs; the share of runs at or above each rung;
     and the share of runs settled or at war by each moment."""
@@ -285,6 +319,7 @@ def _fan(ax: Axes, sc: Scenario, profile: Profile, rungs: list[Any], arm: str) -
 
 
 # -- one run ----------------------------------------------------------------------------
+@_plain
 def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     """Swim lanes: one per actor, grouped by side; messages as numbered arrows from sending
     to arrival, listed with their times in a key below."""
@@ -456,6 +491,7 @@ def _message_arrow(ax: Axes, m: Any, y: dict[str, int], colour: str, hi: float,
 
 
 # -- comparisons ------------------------------------------------------------------------
+@_plain
 def comparison_figure(cmp: dict[str, Any]) -> Figure:
     """Each arm's change in outcome shares from the baseline, with paired 95 % intervals."""
     arms = [a for a in cmp["arms"] if "difference" in a]
@@ -490,6 +526,7 @@ def comparison_figure(cmp: dict[str, Any]) -> Figure:
     return fig
 
 
+@_plain
 def sweep_figure(cmp: dict[str, Any], path: str, values: list[float]) -> Figure:
     """Outcome shares (95 % intervals) against the value of a swept parameter."""
     fig = Figure(figsize=(8, 4.5), layout="constrained")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from brinkmanship.analysis.plots import (
 from brinkmanship.analysis.profiles import escalation_profile
 from brinkmanship.analysis.rows import row_of
 from brinkmanship.analysis.storage import StoreError
+from brinkmanship.analysis.study import import_modules
 from brinkmanship.analysis.summary import OUTCOMES
 from brinkmanship.analysis.text import comparison_lines
 from brinkmanship.analysis.timeline import lanes_of
@@ -36,17 +38,36 @@ MAX_FAN_CHARTS = 4
 FIGURE_NAMES = {"outcomes", "escalation", "comparison", "sweep", "timeline"}
 
 
+class ReportError(StoreError):
+    """A report that cannot be written as asked: where it would go, or what it would draw."""
+
+
 def write_report(results: str | Path, output: str | Path, seed: int | None = None,
-                 arm: str | None = None) -> list[Path]:
-    """Write the HTML report of ``results`` to ``output``; returns the PNG files written."""
+                 arm: str | None = None, imports: Sequence[str] = ()) -> list[Path]:
+    """Write the HTML report of ``results`` to ``output``; returns the PNG files written.
+
+    ``imports`` are modules to import first (``brink report --import``), where the study's
+    custom decision-makers register: the results file names the modules its study imported,
+    but they are imported only when the user names them here. Everything is checked before
+    anything is written; ``StoreError`` (``ReportError``) names what is wrong.
+    """
     out = Path(output)
     folder = out.with_name(out.stem + "-figures")
+    _check_destination(Path(results), out, folder)
+    import_modules(imports)
     with open_results(results) as res:
         arm = arm or res.arms[0]
         if arm not in res.arms:
             raise StoreError(f"--arm {arm!r}: no such arm (arms: {', '.join(res.arms)})")
+        _check_policies(res, imports)
         seed = _chosen_seed(res, arm, seed)
-        sections, figures = _build(res, arm, seed)
+        try:
+            sections, figures = _build(res, arm, seed)
+        except (ValueError, KeyError, IndexError, TypeError, ArithmeticError) as exc:
+            if isinstance(exc, StoreError):
+                raise
+            raise ReportError(f"{results}: cannot be reported ({type(exc).__name__}: {exc})") \
+                from None
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.png"):
         # Figures of an earlier report of another run or arm would pass for this one's.
@@ -61,6 +82,34 @@ def write_report(results: str | Path, output: str | Path, seed: int | None = Non
         blocks.append(_section(title, fig_png, text))
     out.write_text(_page(figures, blocks), encoding="utf-8")
     return written
+
+
+def _check_destination(results: Path, out: Path, folder: Path) -> None:
+    """Refuse an output that is not a regular file (a FIFO would block, a device swallow
+    the page), a figures folder that is not a folder, and the results file itself."""
+    if out.exists() and not out.is_file():
+        raise ReportError(f"--output {out}: not a regular file")
+    if folder.exists() and not folder.is_dir():
+        raise ReportError(f"{folder}: the report's figures folder is not a folder")
+    if out.exists() and results.exists() and out.samefile(results):
+        raise ReportError(f"--output {out}: that is the results file; write the report "
+                          "elsewhere")
+
+
+def _check_policies(res: Results, imports: Sequence[str]) -> None:
+    """The study's decision-makers must be registered to run a seed again; those from the
+    modules its study imported need ``--import`` (a results file never imports code)."""
+    from brinkmanship.policies.registry import REGISTRY
+
+    unknown = sorted({p for p in res.study.policies.values() if p not in REGISTRY})
+    if not unknown:
+        return
+    needed = [m for m in res.study.imports if m not in imports]
+    hint = (f"; its study imported {', '.join(needed)}: add "
+            f"{' '.join('--import ' + m for m in needed)} to import them (a results file never "
+            "imports code by itself)" if needed else "")
+    raise ReportError(f"{res.store.path}: decision-maker {', '.join(map(repr, unknown))} is "
+                      f"not registered{hint}")
 
 
 def _chosen_seed(res: Results, arm: str, seed: int | None) -> int:
@@ -100,7 +149,11 @@ def _build(res: Results, arm: str, seed: int) -> tuple[list[tuple[str, str, byte
             path, values = swept
             sections.append((f"Sweep of {path}", "sweep",
                              save_png(sweep_figure(cmp, path, values)), ""))
-    run = simulate_arm(study, arm, seed)
+    try:
+        run = simulate_arm(study, arm, seed)
+    except Exception as exc:  # a budget spent, a decision-maker that broke: name the run
+        raise ReportError(f"run {seed} ({arm}) cannot be made again: {type(exc).__name__}: "
+                          f"{exc}") from None
     stored = res.store.table(arm, range(seed, seed + 1)).to_pylist()[0]
     again = dict(zip(res.store.layout.names, row_of(study.layout, arm, seed, run.events),
                      strict=True))

@@ -17,6 +17,8 @@ from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.scenario.schema import Scenario
 
 Row = tuple[Any, ...]
+OUTCOMES = ("settlement", "war", "unresolved")
+"""The kinds of outcome a run ends in (the ``outcome`` column)."""
 
 # (name, type, description); types: str, int, float, json, str[], int[], float[].
 BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (

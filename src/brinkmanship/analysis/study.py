@@ -5,6 +5,11 @@ A study is what every worker receives, as canonical JSON (:meth:`Study.blob`); i
 resumes it asks for the same thing. Decision-makers are recorded by registered name for
 every actor who decides, the default one included, so that a later change of the default
 cannot silently mix two decision models in one table.
+
+A study names the modules where custom decision-makers register (``imports``), but only
+:meth:`Study.make` (what the user asked for) and :func:`import_modules` import them:
+reading a study back from bytes never imports anything, so a results file, which holds a
+study, is data and never code.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -23,6 +28,9 @@ from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 
 BASELINE = "baseline"
+MAX_ARMS = 64
+"""The most arms a study has (the baseline and each ``--vary`` value count): each is run on
+every seed and drawn in the report, whose figures must stay a size that can be drawn."""
 
 
 class StudyError(ValueError):
@@ -56,8 +64,7 @@ class Study:
              default: str | None = None) -> Study:
         """A checked study; actors not in ``policies`` get ``default`` (None: the package's
         default decision-maker)."""
-        for module in imports:
-            _import(module)
+        import_modules(imports)
         from brinkmanship.policies.registry import DEFAULT, REGISTRY
 
         chosen = dict(policies or {})
@@ -75,6 +82,9 @@ class Study:
                                  f"(known: {', '.join(sorted(REGISTRY))})")
         resolved = {a: chosen.get(a, default) for a in sorted(set(ix.deciders) | set(chosen))}
         arms = tuple(arms) if arms else (Arm(BASELINE),)
+        if len(arms) > MAX_ARMS:
+            raise StudyError(f"{len(arms)} arms: at most {MAX_ARMS} (the baseline and one "
+                             "per --vary value)")
         names = [a.name for a in arms]
         if len(set(names)) != len(names):
             raise StudyError(f"two arms share a name: {names}")
@@ -115,13 +125,24 @@ class Study:
         return hashlib.sha256(self.blob).hexdigest()
 
     @classmethod
-    def from_blob(cls, blob: bytes) -> Study:
+    def from_blob(cls, blob: bytes,
+                  read_scenario: Callable[[Any], Scenario] = Scenario.model_validate) -> Study:
+        """The study of :attr:`blob`, as plain data: the modules it names are not imported
+        (see :func:`import_modules`). ``read_scenario`` builds the scenario from its JSON
+        data (a results file's study is checked as a scenario file is). ``ValueError``,
+        ``KeyError`` or ``TypeError`` when ``blob`` is not a study's JSON."""
         data = json.loads(blob)
-        for module in data["imports"]:
-            _import(module)
-        return cls(Scenario.model_validate(data["scenario"]), data["policies"],
+        return cls(read_scenario(data["scenario"]), dict(data["policies"]),
                    tuple(Arm(a["name"], Counterfactual.from_json(a["change"]))
                          for a in data["arms"]), tuple(data["imports"]))
+
+
+def import_modules(modules: Sequence[str]) -> None:
+    """Import each module (where custom decision-makers register); ``StudyError`` names one
+    that cannot be imported. Call it only for modules the user named: a worker, for those of
+    the study its command built; a report, for those given by ``--import``."""
+    for module in modules:
+        _import(module)
 
 
 def _import(module: str) -> None:

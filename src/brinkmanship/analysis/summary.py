@@ -11,11 +11,11 @@ import json
 import math
 from typing import Any
 
+from brinkmanship.analysis.rows import OUTCOMES
 from brinkmanship.analysis.stats import Z95, Difference, wilson
 from brinkmanship.analysis.storage import Store, _quote
 from brinkmanship.analysis.study import BASELINE
 
-OUTCOMES = ("settlement", "war", "unresolved")
 BREAKDOWN_TOP = 8
 
 

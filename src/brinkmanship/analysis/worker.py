@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from brinkmanship.analysis.counterfactual import ForcingPolicy
 from brinkmanship.analysis.rows import Row, row_of
-from brinkmanship.analysis.study import Study
+from brinkmanship.analysis.study import Study, import_modules
 from brinkmanship.engine.run import Run
 from brinkmanship.games import simulate
 from brinkmanship.policies.base import Policy
@@ -33,14 +33,20 @@ def tune_collector() -> None:
 
 def study_of(fingerprint: str, blob: bytes) -> Study:
     """The study ``blob`` holds, built once per process (a worker's first study also tunes
-    its collector)."""
+    its collector), with the modules it names imported.
+
+    Only a worker calls this, with the study its own command built from the user's options
+    (``--import`` included) and sent it: never with one read from a results file.
+    """
     study = _STUDIES.get(fingerprint)
     if study is None:
         if not _STUDIES:
             tune_collector()
         if len(_STUDIES) > 8:
             _STUDIES.clear()
-        study = _STUDIES[fingerprint] = Study.from_blob(blob)
+        study = Study.from_blob(blob)
+        import_modules(study.imports)
+        _STUDIES[fingerprint] = study
     return study
 
 
