@@ -384,6 +384,11 @@ def _stop_on_signals() -> Iterator[None]:
     SIGKILL cannot be caught: the workers then end with their parent on their own (see
     ``analysis.backends.die_with_parent``)."""
     import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals (the app called from a thread)
+        return
 
     def stop(signum: int, _frame: Any) -> None:
         raise _Stopped(signum)
