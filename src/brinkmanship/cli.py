@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from brinkmanship.engine.budgets import DEFAULT_EVENTS, DEFAULT_STEPS, DEFAULT_STEPS_PER_INSTANT
 from brinkmanship.scenario import ScenarioError, load_scenario
 from brinkmanship.scenario.schema import Scenario
 
@@ -29,6 +30,12 @@ ScenarioOpt = Annotated[str, typer.Option("--scenario", "-s",
                                           help="A built-in scenario's name or a YAML file.")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed of the run.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+MaxEventsOpt = Annotated[int, typer.Option("--max-events", min=1, help="Budget: events in one "
+                                           "run; a run past it stops with an error.")]
+MaxStepsOpt = Annotated[int, typer.Option("--max-steps", min=1, help="Budget: occurrences and "
+                                          "decisions in one run.")]
+MaxInstantOpt = Annotated[int, typer.Option("--max-steps-per-instant", min=1, help="Budget: "
+                                            "occurrences and decisions at one instant.")]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -57,6 +64,12 @@ def _policies(specs: list[str]) -> dict[str, str]:
             fail(f"--policy {spec}: unknown policy {name!r} (known: {', '.join(sorted(REGISTRY))})")
         chosen[actor] = name
     return chosen
+
+
+def _budgets(events: int, steps: int, per_instant: int) -> Any:
+    from brinkmanship.engine.budgets import Budgets
+
+    return Budgets(events, steps, per_instant)
 
 
 def _instant(text: str | None, option: str = "--until") -> Any:
@@ -135,15 +148,20 @@ def run(
     as_json: JsonOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also show decisions and belief updates.")] = False,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Run a scenario once with the default decision-makers and tell its story."""
     from brinkmanship.engine import Interventions, PolicyError
+    from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.games import simulate
     from brinkmanship.policies.scripted import ScriptError
 
     sc = load(scenario)
     chosen = _policies(policy)
-    iv = Interventions(until=_instant(until))
+    iv = Interventions(until=_instant(until),
+                       budgets=_budgets(max_events, max_steps, max_steps_per_instant))
     if iv.until is not None and iv.until < sc.scenario.start:
         from brinkmanship.scenario.timeparse import iso_utc
 
@@ -152,7 +170,7 @@ def run(
         result = simulate(sc, chosen, seed, iv)
     except KeyError as exc:
         fail(str(exc.args[0]))
-    except (PolicyError, ScriptError) as exc:
+    except (PolicyError, ScriptError, BudgetExceeded) as exc:
         fail(str(exc), 1)
     _print_run(sc, result, as_json, verbose, log)
 
@@ -164,18 +182,23 @@ def replay(
     log: Annotated[Path | None, typer.Option("--log", help="Write the event log here.")] = None,
     as_json: JsonOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Play the scenario's historical record through the engine and compare the outcome."""
+    from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.history import NoHistory, differences
     from brinkmanship.history import replay as replay_history
     from brinkmanship.policies.scripted import ScriptError
 
     sc = load(scenario)
     try:
-        result = replay_history(sc, seed)
+        result = replay_history(sc, seed, _budgets(max_events, max_steps,
+                                                   max_steps_per_instant))
     except NoHistory as exc:
         fail(str(exc))
-    except ScriptError as exc:
+    except (ScriptError, BudgetExceeded) as exc:
         fail(str(exc), 1)
     _print_run(sc, result, as_json, verbose, log)
     diffs = differences(sc, result.outcome)
@@ -227,24 +250,29 @@ def explain(
     policy: Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
                                               "an actor (repeatable).")] = [],  # noqa: B006
     as_json: JsonOpt = False,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Show why the decision-makers of a run chose what they did: options, expected-utility
     terms, advisers' positions, beliefs before and after."""
-    from brinkmanship.engine import PolicyError
+    from brinkmanship.engine import Interventions, PolicyError
+    from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.explain import ExplainError, explanations, render
     from brinkmanship.games import simulate
 
     sc = load(scenario)
     chosen = _policies(policy)
     moment = _instant(at, "--at")
+    iv = Interventions(budgets=_budgets(max_events, max_steps, max_steps_per_instant))
     try:
-        result = simulate(sc, chosen, seed)
+        result = simulate(sc, chosen, seed, iv)
         found = explanations(sc, result.events, actor, moment)
     except KeyError as exc:
         fail(str(exc.args[0]))
     except ExplainError as exc:
         fail(str(exc))
-    except PolicyError as exc:
+    except (PolicyError, BudgetExceeded) as exc:
         fail(str(exc), 1)
     if as_json:
         typer.echo(_json_text({"scenario": sc.scenario.id, "seed": seed,
@@ -319,13 +347,17 @@ def new(
 @app.command()
 def check(
     scenario: Annotated[str, typer.Argument(help="Scenario file or built-in name.")],
-    seeds: Annotated[int, typer.Option("--seeds", min=1, help="Runs under the default "
-                                       "decision-makers.")] = 20,
+    seeds: Annotated[int, typer.Option("--seeds", min=1, max=100_000, help="Runs under the "
+                                       "default decision-makers.")] = 20,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Conformance check: validates, replays its history, runs many seeds, is deterministic."""
     from brinkmanship.conformance import check_scenario
 
-    report = check_scenario(scenario, seeds=range(seeds))
+    report = check_scenario(scenario, seeds=range(seeds),
+                            budgets=_budgets(max_events, max_steps, max_steps_per_instant))
     typer.echo(report.render())
     if not report.ok:
         # A file that does not load is bad input (2); one that loads but misbehaves fails (1).
@@ -598,6 +630,9 @@ def play(
                                       "decision-makers to compare with at the end.")] = 100,
     log: Annotated[Path | None, typer.Option("--log", help="At the end, write the game's "
                                              "event log (JSON lines) here.")] = None,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Play one actor of a crisis at the terminal, the others under the decision-makers."""
     from brinkmanship.engine.index import Index
@@ -607,7 +642,8 @@ def play(
         game, seat = open_game(resume, seat, fail)
     else:
         sc = load(scenario)
-        game = start_game(sc, seat, _policies(policy), seed, fail)
+        game = start_game(sc, seat, _policies(policy), seed, fail,
+                          _budgets(max_events, max_steps, max_steps_per_instant))
         seat = next(iter(game.seats))
     sc = game.scenario
     path = save or resume or Path(f"brink-{sc.scenario.id}-{seat}-seed{game.seed}.json")
