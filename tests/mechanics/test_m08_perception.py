@@ -148,7 +148,6 @@ incidents:
 def test_the_engine_reads_signals_through_the_readers_bias_and_stress(draft: str,
                                                                       gain: float) -> None:
     sc = build(BIASED)
-    assert "stress_per_hour: 0.05" in BIASED
     iv = Interventions(hazards=False, force_incidents=((at(sc, 2.0), "flare"),))
     blue = Chair()
     run = play(sc, iv=iv, red_lead=Chair(Move(6.0, "send", draft)), blue_lead=blue)
