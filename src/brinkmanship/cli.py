@@ -436,7 +436,7 @@ def _stop_on_signals() -> Iterator[None]:
 def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
                imports: list[str], runs: int, seed_start: int, jobs: int | None,
                out: Path | None, backend: str, address: str | None, overwrite: bool,
-               arms: Any) -> Any:
+               arms: Any, budgets: Any = None) -> Any:
     """Run a study with a progress display; on Ctrl-C, SIGTERM or SIGHUP say what was kept
     and exit with 128 + the signal (130 for Ctrl-C)."""
     import os
@@ -466,7 +466,7 @@ def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
             return run_arms(sc, arms, runs, seed_start=seed_start, policies=chosen,
                             default_policy=default_policy, out=out,
                             jobs=jobs or os.cpu_count() or 1, backend=backend, address=address,
-                            progress=display, overwrite=overwrite, imports=imports)
+                            progress=display, overwrite=overwrite, imports=imports, budgets=budgets)
     except KeyboardInterrupt as exc:
         how = (f"stopped by {signal.Signals(exc.signum).name}" if isinstance(exc, _Stopped)
                else "interrupted")
@@ -509,12 +509,16 @@ def mc(
     default_policy: DefaultPolicyOpt = None,
     imports: ImportOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table."""
     from brinkmanship.analysis.text import summary_lines
 
     results = _many_runs(scenario, policy, default_policy, imports, runs, seed_start, jobs, out,
-                         backend, address, overwrite, None)
+                         backend, address, overwrite, None,
+                         _budgets(max_events, max_steps, max_steps_per_instant))
     with results:
         summary = results.summary()
     if as_json:
@@ -551,6 +555,9 @@ def compare(
     default_policy: DefaultPolicyOpt = None,
     imports: ImportOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Counterfactuals against the baseline on the same seeds, with paired intervals."""
     from brinkmanship.analysis.api import counterfactual_arms
@@ -561,7 +568,8 @@ def compare(
     except _analysis_errors() as exc:
         fail(str(exc))
     results = _many_runs(scenario, policy, default_policy, imports, runs, seed_start, jobs, out,
-                         backend, address, overwrite, arms)
+                         backend, address, overwrite, arms,
+                         _budgets(max_events, max_steps, max_steps_per_instant))
     with results:
         cmp = results.comparison()
     if as_json:
@@ -586,6 +594,9 @@ def report(
                                                "where the study's custom policies register "
                                                "(repeatable); a results file never imports "
                                                "one itself.")] = [],  # noqa: B006
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Write a self-contained HTML report, with PNG figures for papers."""
     try:
@@ -597,7 +608,8 @@ def report(
         fail(f"--run {run_seed}: at most {MAX_SEED} (2**63 - 1, the largest seed a results "
              "table holds)")
     try:
-        written = write_report(results, output, seed=run_seed, arm=arm, imports=imports)
+        written = write_report(results, output, seed=run_seed, arm=arm, imports=imports,
+                               budgets=_budgets(max_events, max_steps, max_steps_per_instant))
     except _analysis_errors() as exc:
         fail(str(exc))
     except MemoryError:

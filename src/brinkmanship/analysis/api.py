@@ -20,6 +20,7 @@ from brinkmanship.analysis.montecarlo import Progress, Results, run_study
 from brinkmanship.analysis.parameters import ParameterError, parse_sweep
 from brinkmanship.analysis.progress import ProgressDisplay
 from brinkmanship.analysis.study import BASELINE, Arm, Study
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.scenario import load_scenario
 from brinkmanship.scenario.schema import Scenario
 
@@ -28,14 +29,16 @@ def monte_carlo(scenario: Scenario | str | Path, runs: int = 1000, *, seed_start
                 policies: Mapping[str, str] | None = None, default_policy: str | None = None,
                 out: str | Path | None = None, jobs: int = 1, backend: str = "local",
                 address: str | None = None, progress: bool | Progress = False,
-                overwrite: bool = False, imports: Sequence[str] = ()) -> Results:
+                overwrite: bool = False, imports: Sequence[str] = (),
+                budgets: Budgets | None = None) -> Results:
     """Run seeds ``seed_start .. seed_start + runs - 1`` of the scenario as it is.
 
     ``policies`` maps actors to registered decision-maker names; the others get
     ``default_policy`` (None: the package's default decision-maker);
-    ``imports`` names modules the workers import first, where custom policies register.
+    ``imports`` names modules the workers import first, where custom policies register;
+    ``budgets`` bound every run (the engine's defaults if not given).
     """
-    study = Study.make(_scenario(scenario), policies, None, imports, default_policy)
+    study = Study.make(_scenario(scenario), policies, None, imports, default_policy, budgets)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
 
 
@@ -44,7 +47,8 @@ def compare(scenario: Scenario | str | Path,
             *, seed_start: int = 0, policies: Mapping[str, str] | None = None,
             default_policy: str | None = None, out: str | Path | None = None, jobs: int = 1,
             backend: str = "local", address: str | None = None, progress: bool | Progress = False,
-            overwrite: bool = False, imports: Sequence[str] = ()) -> Results:
+            overwrite: bool = False, imports: Sequence[str] = (),
+            budgets: Budgets | None = None) -> Results:
     """Run the baseline and each counterfactual arm on the same seeds.
 
     ``results.comparison()`` then gives each arm's outcome shares and its paired
@@ -55,7 +59,7 @@ def compare(scenario: Scenario | str | Path,
     if BASELINE in named:
         raise ValueError(f"{BASELINE!r} names the unchanged scenario; call the arm otherwise")
     arms = [Arm(BASELINE), *(Arm(name, change) for name, change in named.items())]
-    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy)
+    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy, budgets)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
 
 
@@ -73,9 +77,9 @@ def run_arms(scenario: Scenario | str | Path, arms: Sequence[Arm] | None, runs: 
              default_policy: str | None = None, imports: Sequence[str] = (),
              out: str | Path | None = None, jobs: int = 1, backend: str = "local",
              address: str | None = None, progress: bool | Progress = False,
-             overwrite: bool = False) -> Results:
+             overwrite: bool = False, budgets: Budgets | None = None) -> Results:
     """Run the given arms (None: the scenario as it is) on the same seeds."""
-    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy)
+    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy, budgets)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
 
 

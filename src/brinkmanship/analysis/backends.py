@@ -102,7 +102,8 @@ PARENT_POLL_S = 0.5
 PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(fingerprint: str, blob: bytes, parent: int) -> None:
+def _init_worker(fingerprint: str, blob: bytes, parent: int,
+                 budgets: dict[str, int] | None = None) -> None:
     # Ctrl-C reaches the whole process group; only the parent handles it, so it can stop the
     # pool and keep what was saved. SIGTERM and SIGHUP get their default action back: the
     # parent may handle them (to save before it stops), and terminating the pool sends
@@ -113,7 +114,7 @@ def _init_worker(fingerprint: str, blob: bytes, parent: int) -> None:
     die_with_parent(parent)
     from brinkmanship.analysis.worker import study_of
 
-    _WORKER["study"] = study_of(fingerprint, blob)
+    _WORKER["study"] = study_of(fingerprint, blob, budgets)
 
 
 def die_with_parent(parent: int) -> None:
@@ -167,7 +168,8 @@ class ProcessPool:
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = jobs
         self.pool = ctx.Pool(jobs, initializer=_init_worker,
-                             initargs=(study.fingerprint, study.blob, os.getpid()))
+                             initargs=(study.fingerprint, study.blob, os.getpid(),
+                                       study.budgets.to_data()))
         # The pool replaces a worker that dies, but the task it was running is lost and
         # would be waited for for ever: the first workers are watched instead (see _dead).
         self.processes = list(getattr(self.pool, "_pool", []))
@@ -251,6 +253,7 @@ class RayBackend:
         self.remote = ray.remote(num_cpus=1)(run_chunk)
         self.fingerprint = study.fingerprint
         self.blob = ray.put(study.blob)
+        self.budgets = study.budgets.to_data()
         self.pending: dict[Any, Task] = {}
 
     def run(self, tasks: Iterator[Task]) -> Iterator[tuple[Task, list[Row]]]:
@@ -260,7 +263,9 @@ class RayBackend:
             task = next(tasks, None)
             if task is None:
                 return False
-            ref = self.remote.remote(self.fingerprint, self.blob, task[0], task[1])
+            # Ray's stubs know four positional arguments of run_chunk, not its fifth.
+            ref = self.remote.remote(self.fingerprint, self.blob,  # type: ignore[call-arg]
+                                     task[0], task[1], self.budgets)
             self.pending[ref] = task
             return True
 

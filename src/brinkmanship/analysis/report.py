@@ -9,6 +9,7 @@ file — and checked against the row stored for it.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from brinkmanship.analysis.summary import OUTCOMES
 from brinkmanship.analysis.text import comparison_lines
 from brinkmanship.analysis.timeline import lanes_of
 from brinkmanship.analysis.worker import simulate_arm
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.narrative import local_times
 
 MAX_FAN_CHARTS = 4
@@ -43,13 +45,15 @@ class ReportError(StoreError):
 
 
 def write_report(results: str | Path, output: str | Path, seed: int | None = None,
-                 arm: str | None = None, imports: Sequence[str] = ()) -> list[Path]:
+                 arm: str | None = None, imports: Sequence[str] = (),
+                 budgets: Budgets | None = None) -> list[Path]:
     """Write the HTML report of ``results`` to ``output``; returns the PNG files written.
 
     ``imports`` are modules to import first (``brink report --import``), where the study's
     custom decision-makers register: the results file names the modules its study imported,
     but they are imported only when the user names them here. Everything is checked before
-    anything is written; ``StoreError`` (``ReportError``) names what is wrong.
+    anything is written; ``StoreError`` (``ReportError``) names what is wrong. ``budgets``
+    bound the run made again for its timeline (the engine's defaults if not given).
     """
     out = Path(output)
     folder = out.with_name(out.stem + "-figures")
@@ -62,7 +66,7 @@ def write_report(results: str | Path, output: str | Path, seed: int | None = Non
         _check_policies(res, imports)
         seed = _chosen_seed(res, arm, seed)
         try:
-            sections, figures = _build(res, arm, seed)
+            sections, figures = _build(res, arm, seed, budgets)
         except (ValueError, KeyError, IndexError, TypeError, ArithmeticError) as exc:
             if isinstance(exc, StoreError):
                 raise
@@ -124,9 +128,11 @@ def _chosen_seed(res: Results, arm: str, seed: int | None) -> int:
     return seed
 
 
-def _build(res: Results, arm: str, seed: int) -> tuple[list[tuple[str, str, bytes, str]],
-                                                       dict[str, Any]]:
+def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
+           ) -> tuple[list[tuple[str, str, bytes, str]], dict[str, Any]]:
     study = res.study
+    if budgets is not None:
+        study = dataclasses.replace(study, budgets=budgets)
     sc = study.scenario
     summaries = [res.summary(a) for a in res.arms]
     sections: list[tuple[str, str, bytes, str]] = []

@@ -24,6 +24,7 @@ from typing import Any
 
 from brinkmanship.analysis.counterfactual import Counterfactual, Prepared, prepare
 from brinkmanship.analysis.rows import Layout
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 
@@ -57,11 +58,14 @@ class Study:
     policies: Mapping[str, str]
     arms: tuple[Arm, ...]
     imports: tuple[str, ...] = ()
+    # The run budgets bound the runs but never change one that stays within them, so they
+    # are not part of the study's blob or fingerprint: a file resumes under other budgets.
+    budgets: Budgets = field(default_factory=Budgets, compare=False)
 
     @classmethod
     def make(cls, scenario: Scenario, policies: Mapping[str, str] | None = None,
              arms: Sequence[Arm] | None = None, imports: Sequence[str] = (),
-             default: str | None = None) -> Study:
+             default: str | None = None, budgets: Budgets | None = None) -> Study:
         """A checked study; actors not in ``policies`` get ``default`` (None: the package's
         default decision-maker)."""
         import_modules(imports)
@@ -88,7 +92,7 @@ class Study:
         names = [a.name for a in arms]
         if len(set(names)) != len(names):
             raise StudyError(f"two arms share a name: {names}")
-        study = cls(scenario, resolved, arms, tuple(imports))
+        study = cls(scenario, resolved, arms, tuple(imports), budgets or Budgets())
         for arm in arms:
             study.prepared(arm.name)
         return study

@@ -6,18 +6,20 @@ worker process that serves many chunks validates the scenario once.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from brinkmanship.analysis.counterfactual import ForcingPolicy
 from brinkmanship.analysis.rows import Row, row_of
 from brinkmanship.analysis.study import Study, import_modules
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.run import Run
 from brinkmanship.games import simulate
 from brinkmanship.policies.base import Policy
 from brinkmanship.policies.registry import make_policy
 
-_STUDIES: dict[str, Study] = {}
+_STUDIES: dict[tuple[str, tuple[tuple[str, int], ...]], Study] = {}
 YOUNG_COLLECTION_EVERY = 100_000
 """Allocations between young-generation collections in a worker process (Python's default
 is 700). A worker only runs simulations, whose look-aheads allocate many short-lived
@@ -31,22 +33,25 @@ def tune_collector() -> None:
     gc.set_threshold(YOUNG_COLLECTION_EVERY, 50, 50)
 
 
-def study_of(fingerprint: str, blob: bytes) -> Study:
+def study_of(fingerprint: str, blob: bytes, budgets: Mapping[str, int] | None = None) -> Study:
     """The study ``blob`` holds, built once per process (a worker's first study also tunes
     its collector), with the modules it names imported.
 
     Only a worker calls this, with the study its own command built from the user's options
     (``--import`` included) and sent it: never with one read from a results file.
     """
-    study = _STUDIES.get(fingerprint)
+    key = (fingerprint, tuple(sorted((budgets or {}).items())))
+    study = _STUDIES.get(key)
     if study is None:
         if not _STUDIES:
             tune_collector()
         if len(_STUDIES) > 8:
             _STUDIES.clear()
         study = Study.from_blob(blob)
+        if budgets:
+            study = dataclasses.replace(study, budgets=Budgets.from_data(budgets))
         import_modules(study.imports)
-        _STUDIES[fingerprint] = study
+        _STUDIES[key] = study
     return study
 
 
@@ -57,7 +62,8 @@ def simulate_arm(study: Study, arm: str, seed: int) -> Run:
     policies: dict[str, Policy | str] = dict(study.policies)
     for actor in {f.actor for f in prep.force}:
         policies[actor] = ForcingPolicy(make_policy(study.policies[actor]), prep.force)
-    return simulate(prep.scenario, policies, seed, prep.interventions)
+    iv = dataclasses.replace(prep.interventions, budgets=study.budgets)
+    return simulate(prep.scenario, policies, seed, iv)
 
 
 def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:
@@ -66,6 +72,7 @@ def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:
             for seed in seeds]
 
 
-def run_chunk(fingerprint: str, blob: bytes, arm: str, seeds: list[int]) -> list[Row]:
+def run_chunk(fingerprint: str, blob: bytes, arm: str, seeds: list[int],
+              budgets: Mapping[str, int] | None = None) -> list[Row]:
     """The entry point of a worker task."""
-    return run_seeds(study_of(fingerprint, blob), arm, seeds)
+    return run_seeds(study_of(fingerprint, blob, budgets), arm, seeds)
