@@ -219,6 +219,7 @@ def plausibility(
 ) -> None:
     """Judge the historical record by the default decision-makers: how likely each recorded
     deed was to them at the moment it was taken, against their own runs' choices."""
+    from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.history import NoHistory
     from brinkmanship.plausibility import own_choices, render, report, score_record
     from brinkmanship.policies.scripted import ScriptError
@@ -226,11 +227,11 @@ def plausibility(
     sc = load(scenario)
     try:
         card = score_record(sc)
+        own = own_choices(sc, range(runs))
     except NoHistory as exc:
         fail(str(exc))
-    except ScriptError as exc:
+    except (ScriptError, BudgetExceeded) as exc:
         fail(str(exc), 1)
-    own = own_choices(sc, range(runs))
     if as_json:
         typer.echo(_json_text(report(sc, card, own, runs), "--json"))
         return
