@@ -199,6 +199,15 @@ BOUNDED = [
         ("--max-steps", "100000", *PASSIVE)),
     Case("hazards at their bounds, the budget raised", LOUD, "more than 50000 events",
          ("--max-events", "50000", *PASSIVE)),
+    Case("a six-deep look-ahead over forty options each", _all(
+        *(_add("actions", {"id": f"gesture_{side}_{i}", "name": f"Gesture {i}",
+                           "actor": f"{side}_pm", "repeatable": True, "kind": "diplomatic",
+                           "effects": {"set_flags": [f"{side}_{i}"]},
+                           "assumption": "x"})
+          for side in ("azure", "crimson") for i in range(40)),
+        *(_add("decision_models", {"actor": f"{side}_pm", "depth": 6, "considered": 1000,
+                                   "assumption": "x"}) for side in ("azure", "crimson"))),
+        ANY, ("--max-events", "400")),
     Case("numbers at their bounds", _all(
         _set("utilities.0.settlement", 1e9), _set("utilities.1.war.general_war", -1e9),
         _set("ladder.3.level", 10**9), _set("ladder.0.level", -(10**9)),

@@ -44,6 +44,10 @@ from brinkmanship.policies.values import (
 Pair = tuple[Vec, Vec]
 MEMO_LIMIT = 10_000
 """Pictured nodes and leaves kept per look-ahead before its memo starts afresh (memory)."""
+NODE_BUDGET = 20_000
+"""The most replies one decision pictures ("in his shoes", at every depth): deep look-aheads
+over many options would otherwise grow as options ** depth. Built-in decisions need a few
+dozen at most (see ``Lookahead.peak``)."""
 
 
 def logit(precision: float, scores: Sequence[float]) -> list[float]:
@@ -140,6 +144,10 @@ class Lookahead:
         self._first: dict[tuple[Situation, Option], Step] = {}
         self._settled: dict[tuple[object, ...], tuple[int, Pair] | None] = {}
         self._here: tuple[dict[Situation, _Here], dict[Situation, _Here]] = ({}, {})
+        self._spent = 0
+        """Nodes worked out for the decision being weighed (see :data:`NODE_BUDGET`)."""
+        self.peak = 0
+        """The most nodes any one decision has needed so far."""
 
     def option(self, s: Situation, opt: Option, depth: int | None = None
                ) -> tuple[Pair, Reply | None]:
@@ -147,6 +155,7 @@ class Lookahead:
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
         if s.t != self.root_t or not self._until:
             self.root_t = s.t
+            self._spent = 0
             self._until = tuple(min(s.t + pl.horizon_hours * 3600, self.end_s)
                                 for pl in self.players)
             self._forget()
@@ -178,6 +187,8 @@ class Lookahead:
         hit = self._nodes.get(key)
         if hit is not None:
             return hit
+        self._spent += 1
+        self.peak = max(self.peak, self._spent)
         player = self.players[mover]
         options = [*self.moves.options(s, player.actor), WAIT]
         values = [self._after(s, self.moves.step(s, player.actor, o), 1 - mover, depth - 1)[0]
@@ -204,7 +215,9 @@ class Lookahead:
         reply: Reply | None = None
         conts: list[tuple[float, Pair]] = []
         for p, nxt in step.branches:
-            if depth >= 1:
+            # Past the budget the replies are no longer pictured: what remains is valued
+            # as it stands, so one decision costs a bounded number of nodes.
+            if depth >= 1 and self._spent < NODE_BUDGET:
                 pair, r = self._node(nxt, mover, depth)
                 reply = reply or r
             else:
