@@ -11,7 +11,7 @@ script prints each target's score (mutants killed out of those tested) and its s
 with their diffs, marking those listed in ``EQUIVALENT`` (no test can tell them from the
 code: ``--show`` prints their diffs too); it exits with 1 while any other survives.
 
-It works on a copy of the working tree (``src``, ``tests`` and ``pyproject.toml``) in
+It works on a copy of the working tree (``src``, ``tests``, ``docs``, ``pyproject.toml``) in
 ``--workdir`` (kept between runs, so that a second run only tests what changed; ``--fresh``
 starts anew), never on the files themselves. Needs mutmut 3 (``pip install mutmut``).
 """
@@ -121,7 +121,8 @@ def _config(target: Target) -> str:
             'source_paths = ["src"]\n'
             f"only_mutate = {toml_list(target.modules)}\n"
             f"pytest_add_cli_args_test_selection = {toml_list(target.tests)}\n"
-            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n')
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+            'also_copy = ["docs"]\n')
 
 
 def prepare(workdir: Path, target: Target, fresh: bool) -> None:
@@ -134,7 +135,7 @@ def prepare(workdir: Path, target: Target, fresh: bool) -> None:
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
-    for folder in ("src", "tests"):
+    for folder in ("src", "tests", "docs"):  # some tests read the published schemas
         _sync(ROOT / folder, workdir / folder, ignore)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text = re.sub(r"\n\[tool\.mutmut\].*?(?=\n\[|\Z)", "", text, flags=re.S)
