@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench schema guide clean
+.PHONY: run test lint bench mutate schema guide clean
 
 run: $(VENV)/.core
 	$(BIN)/brink run
@@ -18,6 +18,12 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/seat.py
+
+# Mutation testing of the mechanics (not part of `make test`): prints the surviving mutants.
+mutate: $(VENV)/.test
+	$(PIP) -e '.[test,analysis,ray,envs,mutate]'
+	$(BIN)/python scripts/mutate.py
 
 # The published JSON Schemas: scenario files, one event of a run's log, a seat's turn and its
 # decision; tests/test_schema_docs.py and tests/test_published_schemas.py keep them in step.
