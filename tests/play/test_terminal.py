@@ -196,3 +196,27 @@ def test_a_real_interrupt_saves_the_game_and_says_how_to_resume(tmp_path: Path) 
     assert f"brink play --resume {save}" in out
     saved = json.loads(save.read_text(encoding="utf-8"))
     assert saved["seats"] == ["khrushchev"] and len(saved["decisions"]) == 2
+
+
+def test_counsel_does_not_urge_an_order_the_player_already_gave() -> None:
+    from brinkmanship import Decision, Option
+    from brinkmanship.engine.index import Index
+    from brinkmanship.play.terminal import Adviser
+
+    scenario = load_scenario("cuba-1962")
+    ix = Index(scenario)
+    game = new_game(scenario, ["kennedy"], seed=0)
+    adviser = Adviser(game, "kennedy")
+    while (turn := game.advance()) is not None:
+        urged = [Option.parse(row["option"]) for row in
+                 (adviser.counsel(turn.observation) or {}).get("options", [])
+                 if row["option"].startswith("act:")]
+        once = [o for o in urged if not ix.actions[o.target].repeatable]
+        if once:
+            break
+        game.submit(Decision())
+    assert turn is not None and once, "the counsel never urged a one-off order"
+    adviser.note(Decision([once[0]]), turn.now)
+    again = adviser.counsel(turn.observation) or {}
+    assert once[0].key not in [row["option"] for row in again.get("options", [])]
+    assert once[0].key not in [a["position"] for a in again.get("advisers", [])]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,11 @@ class Adviser:
 
     def counsel(self, obs: Observation) -> dict[str, Any] | None:
         return self.policy.counsel(obs) if self.policy is not None else None
+
+    def note(self, decision: Decision, now: datetime) -> None:
+        """What the player chose, so counsel does not urge an order already given."""
+        if self.policy is not None:
+            self.policy.note(decision.choices, now)
 
 
 def save_game(game: Game, path: Path) -> None:
@@ -84,6 +90,7 @@ def play_at_terminal(game: Game, seat: str, console: Console, read_line: ReadLin
                     continue
                 assert answer.decision is not None
                 game.submit(answer.decision, seat)
+                adviser.note(answer.decision, turn.now)
                 _confirm(console, ix, answer.decision, seat_zone)
                 break
     except KeyboardInterrupt:

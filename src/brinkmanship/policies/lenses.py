@@ -16,7 +16,7 @@ the expected-utility maximum. Nothing here reads the scenario's history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -118,6 +118,12 @@ class LensesPolicy:
         for i, p in zip(thought, chances, strict=True):
             probs[i] = p
         return probs
+
+    def note(self, choices: list[Option], now: datetime) -> None:
+        """Take ``choices``, made for the actor by someone else (a player whose counsel
+        this is), as set in motion: later counsel does not urge them again."""
+        for chosen in choices:
+            self._remember(chosen, self.model.ix.seconds(now))
 
     def _remember(self, chosen: Option, t: int) -> None:
         """What the actor has set in motion: an acceptance, an action, an order change."""
