@@ -396,9 +396,8 @@ def _side(ix: Index, side: str) -> Ref:
 
 
 def _clock(label: str, zone_name: str, now: datetime) -> ClockReading:
-    local = now.astimezone(zone(zone_name))
-    return ClockReading(label=label, zone=zone_name, local=local.isoformat(),
-                        text=local.strftime("%a %d %b %H:%M %Z"))
+    moment = _At(zone_name)(now)
+    return ClockReading(label=label, zone=zone_name, local=moment.local, text=moment.text)
 
 
 class _At:

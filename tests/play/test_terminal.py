@@ -21,10 +21,14 @@ SCRIPT = "1\nw\n" * 300
 PROMPTS: list[int] = []  # how often each scripted reader was asked for a line
 
 
-def brink(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def _command() -> list[str]:
+    """``brink`` through the installed entry point if there is one, else ``python -m``."""
     script = Path(sys.executable).with_name("brink")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "brinkmanship"]
-    return subprocess.run([*command, *args], cwd=cwd, input=stdin, capture_output=True,
+    return [str(script)] if script.exists() else [sys.executable, "-m", "brinkmanship"]
+
+
+def brink(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*_command(), *args], cwd=cwd, input=stdin, capture_output=True,
                           text=True, timeout=300, check=False)
 
 
@@ -165,10 +169,8 @@ def test_a_real_interrupt_saves_the_game_and_says_how_to_resume(tmp_path: Path) 
     import signal
     import threading
 
-    script = Path(sys.executable).with_name("brink")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "brinkmanship"]
     save = tmp_path / "interrupted.json"
-    proc = subprocess.Popen([*command, "play", "cuba-1962", "--as", "khrushchev", "--save",
+    proc = subprocess.Popen([*_command(), "play", "cuba-1962", "--as", "khrushchev", "--save",
                              str(save)], cwd=tmp_path, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdin is not None and proc.stdout is not None
