@@ -208,11 +208,10 @@ class Game:
     def _policy_decision(self, ask: Ask, obs: Observation) -> Decision:
         policy = self.policies[ask.actor]
         decision = policy.decide(obs, self._sim.rng("policy", ask.actor))
-        legal = set(obs.options)
-        for choice in decision.choices:
-            if choice not in legal:
-                raise PolicyError(f"policy {policy.name!r} for {ask.actor!r} chose "
-                                  f"{choice.key!r}, which it was not offered")
+        bad = _not_offered(decision, obs.options)
+        if bad is not None:
+            raise PolicyError(f"policy {policy.name!r} for {ask.actor!r} chose "
+                              f"{bad.key!r}, which it was not offered")
         return decision
 
     # -- saving --------------------------------------------------------------------------
@@ -304,11 +303,10 @@ def check_decision(turn: Turn, decision: Decision) -> None:
     """``SeatError`` unless ``decision`` may be submitted at ``turn``."""
     if not isinstance(decision, Decision):
         raise SeatError(f"a Decision is needed, not {type(decision).__name__}")
-    legal = set(turn.options)
-    for choice in decision.choices:
-        if choice not in legal:
-            key = choice.key if isinstance(choice, Option) else repr(choice)
-            raise SeatError(f"{key} is not among {turn.actor}'s options now")
+    bad = _not_offered(decision, turn.options)
+    if bad is not None:
+        key = bad.key if isinstance(bad, Option) else repr(bad)
+        raise SeatError(f"{key} is not among {turn.actor}'s options now")
     wake = decision.wake_at
     if wake is not None:
         if not isinstance(wake, datetime) or wake.tzinfo is None:
@@ -316,6 +314,12 @@ def check_decision(turn: Turn, decision: Decision) -> None:
         if wake < turn.now:
             raise SeatError(f"the wake-up time {iso_utc(wake)} is before now "
                             f"({iso_utc(turn.now)})")
+
+
+def _not_offered(decision: Decision, options: tuple[Option, ...]) -> Option | None:
+    """The first of a decision's choices that is not among ``options``, if any."""
+    legal = set(options)
+    return next((c for c in decision.choices if c not in legal), None)
 
 
 def decision_data(turn: Turn, decision: Decision) -> dict[str, Any]:
