@@ -138,3 +138,19 @@ def private_terms_for(ix: Index, events: list[Event], outcome: Outcome,
                  None)
     ends = {ix.side_of.get(offer["actor"]), ix.side_of.get(offer["to"])} if offer else set()
     return dict(outcome.private_terms) if side in ends else {}
+
+
+def summary(sc: Scenario, run: Run) -> dict[str, object]:
+    """A finished run in one JSON-safe row: outcome, when, terms, payoffs, highest rung."""
+    outcome = run.outcome
+    top = sc.ladder[0].level, sc.ladder[0].id
+    for e in run.events:
+        if e["kind"] == "rung" and e["level"] > top[0]:
+            top = e["level"], e["rung"]
+    start = sc.scenario.start
+    at = datetime.fromisoformat(outcome.at.replace("Z", "+00:00"))
+    return {"kind": outcome.kind, "at": outcome.at,
+            "hours": round((at - start).total_seconds() / 3600, 2),
+            "public_terms": dict(outcome.public_terms),
+            "private_terms": dict(outcome.private_terms),
+            "payoffs": dict(outcome.payoffs), "level": top[0], "rung": top[1]}
