@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +50,14 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
     """The app over the SQLite file ``db`` (created if missing)."""
     store = Store(db)
     rooms = Rooms(store, model_runs, model_seconds)
-    app = FastAPI(title="brinkmanship", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        rooms.close()
+
+    app = FastAPI(title="brinkmanship", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.rooms = rooms
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["iso_utc"] = iso_utc
@@ -70,7 +79,7 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy",
                                     "default-src 'self'; style-src 'self'; img-src 'self' data:; "
                                     "frame-ancestors 'none'; form-action 'self'")
@@ -209,7 +218,7 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
             raise Refused(404, "There is no such game among yours.")
         room = rooms.open(game)
         if not room.game.over:
-            return page(request, "host_game.html", token=host,
+            return page(request, "host_game.html", token=host, refresh=5,
                         line=_game_line(rooms, row, str(request.base_url)))
         data = end_page(room, None, rooms.history(room.game.scenario),
                         rooms.model_rows(room.game))
@@ -300,10 +309,6 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
         rooms.decide(room, actor, int(number), decision)
         return RedirectResponse(f"/seat/{token}", status_code=303)
 
-    @app.on_event("shutdown")
-    def _close() -> None:
-        rooms.close()
-
     return app
 
 
@@ -361,7 +366,7 @@ def _game_line(rooms: Rooms, g: GameRow, base: str) -> dict[str, Any]:
         waiting = names.get(turn.actor) if turn else None
     return {"id": g.id, "title": g.title, "seed": g.state["seed"], "created": g.created,
             "state": state, "waiting": waiting, "turns": g.version,
-            "result": g.result, "seats": [(names.get(a, a), f"{base.rstrip('/')}/seat/{t}")
+            "result": g.result, "seats": [(a, names.get(a, a), f"{base.rstrip('/')}/seat/{t}")
                                           for a, t in g.seats.items()]}
 
 
