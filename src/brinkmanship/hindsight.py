@@ -106,7 +106,8 @@ def local_text(when: str | datetime, zone_name: str) -> str:
 # -- what a seat may see once the game is over ---------------------------------------------
 def seen_after(ix: Index, events: list[Event], seat: str) -> list[Event]:
     """The deeds of a finished game that ``seat`` may see: all but another side's private
-    messages (and answers to them), holds, releases and order changes."""
+    messages (and answers to them), holds, releases, order changes and the pre-delegated
+    responses it kept (the actions they set off are deeds, and shown)."""
     side = ix.side_of[seat]
     hidden_offers = {e["id"] for e in events if e["kind"] == "send" and not e["public"]
                      and seat not in (e["actor"], e["to"])}
@@ -118,8 +119,10 @@ def seen_after(ix: Index, events: list[Event], seat: str) -> list[Event]:
             continue
         if kind == "offer" and e["offer"] in hidden_offers:
             continue
-        if kind in ("hold", "release", "order_sent") and other:
+        if kind in ("hold", "release", "order_sent", "response") and other:
             continue
+        if kind == "incident" and other and e.get("order"):
+            e = {**e, "order": None}  # the incident is seen, the order it broke out under not
         out.append(e)
     return out
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
     app = FastAPI(title="brinkmanship", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.rooms = rooms
+    cards: list[dict[str, Any]] = []
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["iso_utc"] = iso_utc
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -143,10 +145,11 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
     @app.get("/host/{token}", response_class=HTMLResponse)
     def host_page(request: Request, token: str) -> Response:
         host = host_of(token)
-        scenarios = [_scenario_card(load_scenario(n), n) for n in builtin_names()]
+        if not cards:  # the built-in scenarios do not change while the server runs
+            cards.extend(_scenario_card(builtin(n), n) for n in builtin_names())
         games = [_game_line(rooms, g, str(request.base_url)) for g in store.games_of(host)]
         return page(request, "host.html", token=host, csrf=csrf_token(store.secret, host),
-                    scenarios=scenarios, games=games, choosable=CHOOSABLE, default=DEFAULT,
+                    scenarios=cards, games=games, choosable=CHOOSABLE, default=DEFAULT,
                     base=str(request.base_url).rstrip("/"), max_kb=MAX_BYTES // 1000)
 
     @app.post("/host/{token}/upload")
@@ -189,7 +192,7 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
             draft = name.removeprefix("draft:")
             sc = _draft(store, host, draft)
         elif name in builtin_names():
-            sc = load_scenario(name)
+            sc = builtin(name)
         else:
             raise Refused(400, f"There is no built-in scenario {name[:60]!r}.")
         seed_text = (one(form, "seed") or "0").strip()
@@ -337,6 +340,12 @@ def _decision_form(form: FormData, room: Room, actor: str, turn: Any) -> dict[st
             raise Refused(400, "Choose a time after now to wait until.")
         return {"choices": [], "wait_until": local.isoformat()}
     raise Refused(400, "Malformed form: say what to do (act, wait, or wait until a time).")
+
+
+@lru_cache(maxsize=16)
+def builtin(name: str) -> Scenario:
+    """A built-in scenario, read once (``Scenario`` values are frozen)."""
+    return load_scenario(name)
 
 
 def _draft(store: Store, host: str, draft: str) -> Scenario:

@@ -125,7 +125,11 @@ def end_page(room: Room, seat: str | None, history: Run | None,
     end_at = datetime.fromisoformat(outcome.at.replace("Z", "+00:00"))
     drawing = draw(ix, arrows, marks, end_at, "The game as it ended")
     private = private_terms_for(ix, run.events, outcome, seat)
-    rows = _side_by_side(ix, events, history.events if history else None, reader_zone)
+    # The record too is shown as the reader's side knew it then: in 1962 Kennedy did not
+    # read Castro's cables to Khrushchev either.
+    record = None if history is None else \
+        seen_after(ix, history.events, seat) if seat else history.events
+    rows = _side_by_side(ix, events, record, reader_zone)
     mine = summary(ix.sc, run)
     return {
         "outcome": outcome, "at": local_text(outcome.at, reader_zone),

@@ -1,0 +1,111 @@
+"""Each side sees only its own, on every page and every JSON answer of the web game.
+
+Two players sit in a game; their moves are the default decision-makers' (so letters go
+over private channels, responses are held, orders change). At every turn every endpoint
+is read with each seat's token, the host's, none and a forged one, and what comes back is
+searched for the secrets the log holds at that moment (``secrets_for``, the ground truth of
+the terminal's fog-of-war test): another side's private letters, their off-the-record
+terms, holds, order changes and decision traces. The seat whose turn it is also has its
+JSON view checked field by field (``check_turn``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from conftest import Host, csrf_of, new_host, turn_of
+from fastapi.testclient import TestClient
+from test_fog_of_war import check_turn, secrets_for
+
+from brinkmanship.engine.index import Index
+from brinkmanship.hindsight import seen_after
+from brinkmanship.policies.registry import bind_policies
+from brinkmanship.scenario.timeparse import iso_utc
+from brinkmanship.seat import TurnView
+
+FORGED = "Zm9yZ2VkLXRva2VuLXRoYXQtaXMtbm90LW91cnMtYXQtYWxs"
+
+
+def _text(body: str) -> str:
+    """A page as a reader reads it: entities decoded, whitespace folded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split()) + " " + \
+        html.unescape(body)
+
+
+def _read_all(client: TestClient, host: Host, game: str, seats: dict[str, str]) -> dict[
+        str, str]:
+    """Every endpoint, read by every kind of reader: reader -> all it was shown."""
+    shown: dict[str, str] = {}
+    for reader, token in [*seats.items(), ("host", host.token), ("none", ""),
+                          ("forged", FORGED)]:
+        bodies = []
+        for path in (f"/seat/{token}", f"/seat/{token}/turn.json", f"/host/{token}",
+                     f"/host/{token}/games/{game}", f"/host/{token}/debrief",
+                     f"/host/{token}/debrief.csv"):
+            r = client.get(path)
+            if reader in seats and path.startswith("/host"):
+                assert r.status_code == 404, path  # a seat's token opens no host page
+            if reader in ("none", "forged"):
+                assert 400 <= r.status_code < 500, path
+            bodies.append(r.text)
+        shown[reader] = _text("\n".join(bodies))
+    return shown
+
+
+@pytest.mark.parametrize(("scenario", "players", "seed"), [
+    ("cuba-1962", ["kennedy", "khrushchev"], 0),
+    ("berlin-1961", ["kennedy", "khrushchev"], 2),
+])
+def test_no_endpoint_shows_a_reader_another_sides_secrets(app_client: TestClient,
+                                                         scenario: str, players: list[str],
+                                                         seed: int) -> None:
+    host = new_host(app_client)
+    seats = host.start(scenario, players, seed=seed)
+    rooms = app_client.app.state.rooms  # type: ignore[attr-defined]
+    game_id = rooms.store.seat(seats[players[0]])[0]
+    room = rooms.open(game_id)
+    ix: Index = room.ix
+    policies = bind_policies(room.game.scenario, {a: "lenses" for a in players})
+    checked = 0
+    while not room.game.over:
+        events = list(room.game.events)
+        shown = _read_all(app_client, host, game_id, seats)
+        secrets = {a: secrets_for(ix, events, a) for a in players}
+        for reader, text in shown.items():
+            own = secrets[reader].texts if reader in seats else \
+                set().union(*(s.texts for s in secrets.values()))
+            leaked = sorted(t for t in own if t in text)
+            assert not leaked, (reader, room.game.now, leaked)
+        turn = room.game.turn
+        assert turn is not None
+        token = seats[turn.actor]
+        data = app_client.get(f"/seat/{token}/turn.json").json()
+        view = TurnView.model_validate(data["turn"])
+        check_turn(ix, room.game, turn.actor, view, room.counsel(turn))
+        decision = policies[turn.actor].decide(turn.observation,
+                                               room.game.policy_stream(turn.actor))
+        page = app_client.get(f"/seat/{token}").text
+        form: dict[str, object] = {"csrf": csrf_of(page), "turn": str(turn_of(page))}
+        if decision.choices:
+            form.update(do="act", choice=[c.key for c in decision.choices])
+        elif decision.wake_at is not None:
+            form.update(do="until", until=iso_utc(decision.wake_at).replace("Z", "+00:00"))
+        else:
+            form.update(do="wait")
+        r = app_client.post(f"/seat/{token}", data=form)
+        assert r.status_code == 200, r.text[:400]
+        checked += 1
+    assert checked > 5
+    # After the end each seat sees the deeds, still not the other side's secrets.
+    events = room.game.events
+    shown = _read_all(app_client, host, game_id, seats)
+    for actor in players:
+        secret = secrets_for(ix, events, actor)
+        leaked = sorted(t for t in secret.texts if t in shown[actor])
+        assert not leaked, (actor, leaked)
+        seen = seen_after(ix, events, actor)
+        assert all(e["kind"] not in ("hold", "release", "order_sent")
+                   or ix.side_of[e["actor"]] == ix.side_of[actor] for e in seen)
+    assert "The crisis ended in" in shown[players[0]]
