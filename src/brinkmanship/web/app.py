@@ -270,10 +270,9 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
                             **data)
             turn = room.turn_for(actor)
             if turn is None:
-                waiting = game.turn.actor if game.turn else None
+                # Who is deciding is not said: that would tell of news the seat has not had.
                 return page(request, "waiting.html", token=token, refresh=REFRESH_SECONDS,
-                            me=ix.actors[actor].name, title=ix.sc.scenario.title,
-                            other=ix.actors[waiting].name if waiting else "the game")
+                            me=ix.actors[actor].name, title=ix.sc.scenario.title)
             view = turn_view(ix, turn)
             data = turn_page(room, view, room.counsel(turn))
         return page(request, "turn.html", token=token, csrf=csrf, title=ix.sc.scenario.title,

@@ -123,7 +123,7 @@ def end_page(room: Room, seat: str | None, history: Run | None,
     events = seen_after(ix, run.events, seat) if seat else run.events
     arrows, marks = from_events(ix, events)
     end_at = datetime.fromisoformat(outcome.at.replace("Z", "+00:00"))
-    drawing = draw(ix, arrows, marks, end_at, "The game as it ended")
+    drawing = draw(ix, arrows, marks, end_at, "The game as it ended", "end")
     private = private_terms_for(ix, run.events, outcome, seat)
     # The record too is shown as the reader's side knew it then: in 1962 Kennedy did not
     # read Castro's cables to Khrushchev either.

@@ -3,7 +3,8 @@
 A game's row holds :meth:`~brinkmanship.engine.game.Game.save` data, which restores the
 game exactly, and a ``version`` (the number of seat decisions) that each write must find
 unchanged: two processes, or two racing requests, can never both write a decision onto
-the same state. Seats and hosts are found by their secret tokens. The models' runs that
+the same state. Seats and hosts are found by their secret tokens. The scenario of a game is written once,
+beside its state. The models' runs that
 end pages compare against are kept too, so they are computed once per start.
 """
 
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS games (
     updated TEXT NOT NULL,
     version INTEGER NOT NULL,
     over INTEGER NOT NULL DEFAULT 0,
+    scenario TEXT NOT NULL,
     state TEXT NOT NULL,
     result TEXT
 );
@@ -147,11 +149,13 @@ class Store:
         ident = new_token()[:16]
         tokens = {actor: new_token() for actor in seats}
         now = _now()
+        rest = {k: v for k, v in state.items() if k != "scenario"}
         with self._tx() as db:
             db.execute("INSERT INTO games (id, host, title, created, updated, version, over, "
-                       "state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       "scenario, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (ident, host, title, now, now, len(state["decisions"]),
-                        int(bool(state["over"])), json.dumps(state)))
+                        int(bool(state["over"])), json.dumps(state["scenario"]),
+                        json.dumps(rest)))
             db.executemany("INSERT INTO seats VALUES (?, ?, ?)",
                            [(t, ident, a) for a, t in tokens.items()])
             if draft is not None:
@@ -162,14 +166,15 @@ class Store:
 
     def game(self, ident: str) -> GameRow | None:
         db = self._db()
-        row = db.execute("SELECT id, host, title, created, version, over, state, result "
-                         "FROM games WHERE id = ?", (ident,)).fetchone()
+        row = db.execute("SELECT id, host, title, created, version, over, state, result, "
+                         "scenario FROM games WHERE id = ?", (ident,)).fetchone()
         if row is None:
             return None
         seats = dict(db.execute("SELECT actor, token FROM seats WHERE game = ? ORDER BY actor",
                                 (ident,)).fetchall())
-        return GameRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]),
-                       json.loads(row[6]), json.loads(row[7]) if row[7] else None, seats)
+        state = {**json.loads(row[6]), "scenario": json.loads(row[8])}
+        return GameRow(row[0], row[1], row[2], row[3], row[4], bool(row[5]), state,
+                       json.loads(row[7]) if row[7] else None, seats)
 
     def seat(self, token: str) -> tuple[str, str] | None:
         """The (game, actor) a seat token opens."""
@@ -184,7 +189,11 @@ class Store:
 
     def save_game(self, ident: str, was: int, state: dict[str, Any],
                   result: dict[str, Any] | None) -> None:
-        """Write the game's new state if it is still at version ``was``; else ``StaleGame``."""
+        """Write the game's new state if it is still at version ``was``; else ``StaleGame``.
+
+        The scenario, which never changes, was written once with the game and is left out.
+        """
+        state = {k: v for k, v in state.items() if k != "scenario"}
         with self._tx() as db:
             done = db.execute("UPDATE games SET state = ?, version = ?, over = ?, result = ?, "
                               "updated = ? WHERE id = ? AND version = ?",

@@ -100,7 +100,7 @@ def from_events(ix: Index, events: list[Event]) -> tuple[list[Arrow], list[Mark]
 
 
 def draw(ix: Index, arrows: list[Arrow], marks: list[Mark], now: datetime,
-         title: str) -> Drawing:
+         title: str, now_label: str = "now") -> Drawing:
     """The SVG picture and its numbered legend."""
     capitals = lanes(ix)
     lane_of_zone = {z: i for i, (_, z) in enumerate(capitals)}
@@ -127,8 +127,8 @@ def draw(ix: Index, arrows: list[Arrow], marks: list[Mark], now: datetime,
     for i, (label, zone_name) in enumerate(capitals):
         parts += _lane(i, label, zone_name, start, end, step, x)
     parts.append(f'<line class="now" x1="{x(now):.1f}" y1="{TOP - 8}" x2="{x(now):.1f}" '
-                 f'y2="{height - 6}"/><text class="now-label" x="{x(now) + 3:.1f}" y="{TOP - 12}">'
-                 'now</text>')
+                 f'y2="{height - 6}"/><text class="now-label" x="{x(now) - 3:.1f}" y="{TOP - 12}">'
+                 f'{escape(now_label)}</text>')
     legend: list[tuple[int, str]] = []
     for a in sorted(arrows, key=lambda a: a.sent):
         n = len(legend) + 1
