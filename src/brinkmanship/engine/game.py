@@ -24,10 +24,10 @@ import numpy as np
 
 from brinkmanship.engine.budgets import BudgetExceeded
 from brinkmanship.engine.kernel import last_steps
+from brinkmanship.engine.letters import letters_problem
 from brinkmanship.engine.occurrences import Ask, Interventions, PolicyError, Simulation
 from brinkmanship.engine.run import Outcome, Run
 from brinkmanship.engine.world import Event
-from brinkmanship.engine.letters import letters_problem
 from brinkmanship.policies.base import Decision, Letter, Observation, Option, Policy
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant

@@ -23,13 +23,13 @@ from brinkmanship.engine.events import AskReason, EventDict
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
+from brinkmanship.engine.world import LETTER_PREFIX
 from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
 from brinkmanship.mechanics.negotiation import settlement_terms
 from brinkmanship.mechanics.outcome import causal_path, payoffs
 from brinkmanship.mechanics.perception import shifted
-from brinkmanship.engine.world import LETTER_PREFIX
 from brinkmanship.policies.base import Decision, Letter, Observation, Option
 from brinkmanship.scenario import schema as s
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant

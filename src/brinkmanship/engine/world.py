@@ -27,7 +27,6 @@ from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Effects
 
-
 LETTER_PREFIX = "letter:"
 """How the ids of composed letters begin (``letter:1``, ``letter:2``... in a run): no
 draft's id has a colon."""
