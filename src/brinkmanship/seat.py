@@ -248,6 +248,8 @@ class TurnView(View):
 class LetterInput(View):
     """A letter the seat writes: within its turn's letter_form."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
     to: str = Field(description="The recipient's actor id (one of letter_form.routes).")
     channel: str = Field(description="The channel's id (open now to that recipient).")
     public: bool = Field(False, description="Released to the press: every actor learns it "
