@@ -284,3 +284,36 @@ def test_the_default_model_takes_a_letter_it_likes_more_often_than_one_it_dislik
               for s in seeds)
     assert good > bad, (good, bad)
     assert bad == 0 and good >= 2, (good, bad)
+
+
+# -- on the reference scenario ----------------------------------------------------------------
+def test_khrushchev_settles_on_a_letter_kennedy_wrote_and_the_deal_counts() -> None:
+    from brinkmanship.scenario import load_scenario
+
+    sc = load_scenario("cuba-1962")
+    letter = Letter("khrushchev", "kh_jfk_cable", {"missiles": "removed",
+                                                   "pledge": "no_invasion"},
+                    {"jupiters": "removed_quietly"}, "We can end this today.")
+    settled = 0
+    for seed in range(3):
+        game = new_game(sc, ["kennedy"], seed=seed)
+        first = True
+        while (turn := game.advance()) is not None:
+            if first:
+                assert turn.observation.letter_form is not None
+            game.submit(Decision(letters=[letter] if first else []))
+            first = False
+        run = game.result()
+        send = one(run, "send", id="letter:1")
+        assert (send["actor"], send["to"], send["public"]) == ("kennedy", "khrushchev", False)
+        deal = of_kind(run, "settlement", offer="letter:1")
+        if deal:
+            settled += 1
+            delivered = one(run, "deliver", id="letter:1")["terms"]
+            assert run.outcome.kind == "settlement"
+            assert {**run.outcome.public_terms, **run.outcome.private_terms} == \
+                {**delivered, "jupiters": "removed_quietly"}
+            # The assurance off the record stays off the record, however the answer went.
+            assert run.outcome.private_terms["jupiters"] == "removed_quietly"
+            assert "jupiters" not in run.outcome.public_terms
+    assert settled >= 1
