@@ -257,6 +257,11 @@ def test_the_turn_view_shows_the_letter_form_and_the_decision_form_writes_a_lett
     assert decision.letters == [Letter("khrushchev", "kh_jfk_cable", {"pledge": "no_invasion"},
                                        {"jupiters": "removed_quietly"}, "Dear Mr Chairman")]
     game.submit(decision)
+    after = game.advance()
+    assert after is not None
+    [sent] = [x for x in turn_view(ix, after).sent if x.message.id == "letter:1"]
+    assert sent.written is not None and sent.written.text == "Dear Mr Chairman"
+    assert sent.message.name == "Letter 1" and sent.recipient.id == "khrushchev"
     while (later := game.advance()) is not None and not any(
             m.id == "letter:1" for m in later.observation.inbox):
         game.submit(Decision())

@@ -100,6 +100,25 @@ class Letter(View):
     from_me: bool
 
 
+class LetterInput(View):
+    """A letter the seat writes: within its turn's letter_form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    to: str = Field(description="The recipient's actor id (one of letter_form.routes).")
+    channel: str = Field(description="The channel's id (open now to that recipient).")
+    public: bool = Field(False, description="Released to the press: every actor learns it "
+                         "on delivery (required over a public channel).")
+    terms: dict[str, str] = Field(
+        default_factory=dict, description="Issue id -> option id proposed; with terms the "
+        "letter is an offer its recipient may accept, accept in part or reject.")
+    private_terms: dict[str, str] = Field(
+        default_factory=dict, description="Off-the-record terms, issue id -> option id, "
+        "seen only by the two ends; they join any settlement between the two sides.")
+    text: str = Field("", max_length=MAX_LETTER_TEXT, description="What the letter says, "
+                      "in plain text (at most letter_form.max_text characters).")
+
+
 class Sent(View):
     """A message the seat has sent, and whether it has arrived yet."""
 
@@ -107,6 +126,8 @@ class Sent(View):
     recipient: Ref
     channel: Ref
     arrived: bool
+    written: LetterInput | None = Field(
+        None, description="For a letter the seat composed: the letter as written.")
 
 
 class Offer(View):
@@ -243,25 +264,6 @@ class TurnView(View):
     letter_form: LetterFormView | None = Field(
         None, description="What the seat may write now in a letter of its own; null when it "
         "may not write.")
-
-
-class LetterInput(View):
-    """A letter the seat writes: within its turn's letter_form."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    to: str = Field(description="The recipient's actor id (one of letter_form.routes).")
-    channel: str = Field(description="The channel's id (open now to that recipient).")
-    public: bool = Field(False, description="Released to the press: every actor learns it "
-                         "on delivery (required over a public channel).")
-    terms: dict[str, str] = Field(
-        default_factory=dict, description="Issue id -> option id proposed; with terms the "
-        "letter is an offer its recipient may accept, accept in part or reject.")
-    private_terms: dict[str, str] = Field(
-        default_factory=dict, description="Off-the-record terms, issue id -> option id, "
-        "seen only by the two ends; they join any settlement between the two sides.")
-    text: str = Field("", max_length=MAX_LETTER_TEXT, description="What the letter says, "
-                      "in plain text (at most letter_form.max_text characters).")
 
 
 class DecisionForm(View):
@@ -408,11 +410,21 @@ def _letter(ix: Index, m: Received, me: str, at: _At) -> Letter:
 
 
 def _sent(ix: Index, obs: Observation) -> list[Sent]:
-    """The seat's own drafts sent so far (the flags it knows say which), in scenario order."""
+    """The seat's own drafts sent so far (the flags it knows say which), in scenario order,
+    then the letters it composed, in the order it sent them."""
     return [Sent(message=Ref(id=m.id, name=m.name), recipient=_actor(ix, m.recipient),
                  channel=Ref(id=m.channel, name=ix.channels[m.channel].name),
                  arrived=f"delivered:{m.id}" in obs.flags)
-            for m in ix.sc.messages if m.sender == obs.actor and f"sent:{m.id}" in obs.flags]
+            for m in ix.sc.messages if m.sender == obs.actor and f"sent:{m.id}" in obs.flags] + [
+        Sent(message=Ref(id=x.id, name=_message_title(ix, x.id)),
+             recipient=_actor(ix, x.letter.to),
+             channel=Ref(id=x.letter.channel, name=ix.channels[x.letter.channel].name),
+             arrived=x.arrived,
+             written=LetterInput(to=x.letter.to, channel=x.letter.channel,
+                                 public=x.letter.public, terms=dict(x.letter.terms),
+                                 private_terms=dict(x.letter.private_terms),
+                                 text=x.letter.text))
+        for x in obs.letters_sent]
 
 
 def _offer(ix: Index, o: OfferView, me: str, at: _At) -> Offer:

@@ -201,6 +201,10 @@ def test_only_the_two_ends_see_a_composed_letter_and_its_assurances() -> None:
     for actor, w in watchers.items():
         for obs in w.seen:
             t = int((obs.now - start).total_seconds())
+            own = {mid: e["s"] for mid, e in sends.items() if e["actor"] == actor}
+            shown = {x.id for x in obs.letters_sent}
+            assert {m for m, s in own.items() if s < t} <= shown <= \
+                {m for m, s in own.items() if s <= t}, (actor, obs.now)
             for mid, sent in sends.items():
                 ends = actor in (sent["actor"], sent["to"])
                 may = ends or sent["public"]

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from brinkmanship.engine.world import Event, MessageState, OfferState, World
+from brinkmanship.engine.world import LETTER_PREFIX, Event, MessageState, OfferState, World
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.negotiation import part_choices
 from brinkmanship.policies.base import (
+    Letter,
     LetterForm,
     Observation,
     OfferView,
     Option,
     Received,
     Route,
+    SentLetter,
     Sighting,
 )
 
@@ -54,6 +56,11 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
         flags=known_flags(world, side),
         options=tuple(options(world, actor, closed)), meeting=meeting,
         letter_form=letter_form(world, actor, closed),
+        letters_sent=tuple(SentLetter(m.id, Letter(m.recipient, m.channel, dict(m.terms),
+                                                   dict(m.private_terms), m.text, m.public),
+                                      at(m.sent_at), m.received_at is not None)
+                           for m in world.messages.values()
+                           if m.sender == actor and m.id.startswith(LETTER_PREFIX)),
     )
 
 

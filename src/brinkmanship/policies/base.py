@@ -156,6 +156,17 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class SentLetter:
+    """A letter the observer composed and sent: its id (``letter:N``), the letter as
+    written, when it went out, and whether it has arrived."""
+
+    id: str
+    letter: Letter
+    sent_at: datetime
+    arrived: bool
+
+
+@dataclass(frozen=True)
 class Observation:
     """Everything one actor knows at one moment, and what it may do now."""
 
@@ -179,6 +190,7 @@ class Observation:
     options: tuple[Option, ...]
     meeting: str | None = None
     letter_form: LetterForm | None = None
+    letters_sent: tuple[SentLetter, ...] = ()
 
 
 @dataclass
