@@ -245,3 +245,58 @@ def test_turn_json_is_the_seats_turn_view(app_client: TestClient) -> None:
     assert data["state"] == "turn"
     view = TurnView.model_validate(data["turn"])
     assert view.actor.id == "kennedy"
+
+
+def _letter_page(client: TestClient, token: str) -> str:
+    """The seat's first turn page that offers a letter of its own (waiting until then)."""
+    for _ in range(60):
+        page = client.get(f"/seat/{token}").text
+        if 'name="letter.route"' in page:
+            return page
+        client.post(f"/seat/{token}", data={"csrf": csrf_of(page), "turn":
+                                            str(turn_of(page)), "do": "wait"})
+    raise AssertionError("no turn offered a letter")
+
+
+def test_a_seat_writes_its_own_letter(app_client: TestClient) -> None:
+    token = new_host(app_client).start("cuba-1962", ["khrushchev"], seed=2)["khrushchev"]
+    page = _letter_page(app_client, token)
+    route = re.search(r'name="letter.route">\s*<option value="([^"]+)"', page).group(1)
+    issue, option = re.search(r'name="letter.term.([a-z_]+)">\s*<option value="">[^<]*</option>'
+                              r'\s*<option value="([^"]+)"', page).groups()
+    form = {"csrf": csrf_of(page), "turn": str(turn_of(page)), "do": "letter",
+            "letter.route": route, f"letter.term.{issue}": option,
+            "letter.text": "We can end this today."}
+    private = re.search(r'name="letter.private.([a-z_]+)">\s*<option value="">[^<]*</option>'
+                        r'\s*<option value="([^"]+)"', page)
+    if private and private.group(1) != issue:
+        form[f"letter.private.{private.group(1)}"] = private.group(2)
+    r = app_client.post(f"/seat/{token}", data=form)
+    assert r.status_code == 200, r.text[:600]
+    rooms = app_client.app.state.rooms  # type: ignore[attr-defined]
+    game = rooms.open(rooms.store.seat(token)[0]).game
+    sent = [e for e in game.events if e["kind"] == "send" and e["id"].startswith("letter:")]
+    assert sent and sent[0]["terms"] == {issue: option}
+    assert sent[0]["actor"] == "khrushchev"
+    later = app_client.get(f"/seat/{token}").text
+    if turn_of(later) is not None:
+        assert "We can end this today." in later  # in "What you have sent"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"letter.route": "nobody|nowhere"}, "letters[0]"),
+    ({"letter.route": "no-bar"}, "whom the letter goes to"),
+    ({"letter.term.missiles": "on_the_moon"}, "letters[0]"),
+    ({"letter.text": "x" * 5000}, "letters"),
+])
+def test_a_bad_letter_is_refused_and_changes_nothing(app_client: TestClient, change: dict,
+                                                     message: str) -> None:
+    token = new_host(app_client).start("cuba-1962", ["khrushchev"], seed=2)["khrushchev"]
+    page = _letter_page(app_client, token)
+    route = re.search(r'name="letter.route">\s*<option value="([^"]+)"', page).group(1)
+    form = {"csrf": csrf_of(page), "turn": str(turn_of(page)), "do": "letter",
+            "letter.route": route, **change}
+    before = state(app_client, token)
+    r = app_client.post(f"/seat/{token}", data=form)
+    assert r.status_code == 400 and message in r.text, r.text[:500]
+    assert state(app_client, token) == before

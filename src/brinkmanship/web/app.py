@@ -325,6 +325,8 @@ def _decision_form(form: FormData, room: Room, actor: str, turn: Any) -> dict[st
         return {"choices": choices}
     if do == "wait":
         return {"choices": []}
+    if do == "letter":
+        return {"choices": choices, "letters": [_letter_of(form, room, turn)]}
     if do == "until":
         text = form.get("until")
         if not isinstance(text, str) or not text:
@@ -345,6 +347,30 @@ def _decision_form(form: FormData, room: Room, actor: str, turn: Any) -> dict[st
 def builtin(name: str) -> Scenario:
     """A built-in scenario, read once (``Scenario`` values are frozen)."""
     return load_scenario(name)
+
+
+def _letter_of(form: FormData, room: Room, turn: Any) -> dict[str, Any]:
+    """The letter the form writes, as a :class:`~brinkmanship.seat.LetterInput`'s data
+    (checked against the turn's letter form by ``read_decision``)."""
+    route = form.get("letter.route")
+    if not isinstance(route, str) or route.count("|") != 1:
+        raise Refused(400, "Choose whom the letter goes to, and over which channel.")
+    to, channel = route.split("|")
+    letter_form = turn.observation.letter_form if turn is not None else None
+    always = letter_form is not None and any(
+        r.to == to and r.channel == channel and r.always_public for r in letter_form.routes)
+    terms, private = {}, {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str) or not value:
+            continue
+        if key.startswith("letter.term."):
+            terms[key.removeprefix("letter.term.")] = value
+        elif key.startswith("letter.private."):
+            private[key.removeprefix("letter.private.")] = value
+    text = form.get("letter.text")
+    return {"to": to, "channel": channel, "public": always or form.get("letter.public") == "1",
+            "terms": terms, "private_terms": private,
+            "text": text.strip() if isinstance(text, str) else ""}
 
 
 def _draft(store: Store, host: str, draft: str) -> Scenario:

@@ -55,8 +55,12 @@ def terms_text(ix: Index, terms: dict[str, str]) -> list[str]:
 
 
 def sent_times(room: Room, actor: str) -> dict[str, datetime]:
-    """When ``actor`` sent each of its letters, from its own decisions."""
+    """When ``actor`` sent each of its letters: its drafts from its own decisions, the
+    letters it composed from its own observation."""
     out: dict[str, datetime] = {}
+    turn = room.turn_for(actor)
+    if turn is not None:
+        out.update({x.id: x.sent_at for x in turn.observation.letters_sent})
     for d in room.game.decisions:
         if d.get("actor") != actor:
             continue
