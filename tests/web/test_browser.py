@@ -177,7 +177,7 @@ def test_a_whole_game_with_the_keyboard_alone(live: Server, browser: object) -> 
         raise AssertionError(f"Tab never reached {check}")
 
     acted = False
-    for n in range(200):
+    for _ in range(200):
         if page.locator("h1", has_text="The crisis ended in").count():
             break
         if not acted and page.locator("input[name=choice]").count():

@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from brinkmanship.scenario.loader import MAX_BYTES
 
 
-
 def play_to_end(client: TestClient, token: str, every: int = 4, limit: int = 400) -> str:
     """Play a seat: its first option every ``every`` turns, else wait; the end page."""
     for _ in range(limit):

@@ -17,13 +17,13 @@ import re
 import pytest
 from conftest import Host, csrf_of, new_host, turn_of
 from fastapi.testclient import TestClient
-from test_fog_of_war import check_turn, secrets_for
 
 from brinkmanship.engine.index import Index
 from brinkmanship.hindsight import seen_after
 from brinkmanship.policies.registry import bind_policies
 from brinkmanship.scenario.timeparse import iso_utc
 from brinkmanship.seat import TurnView
+from test_fog_of_war import check_turn, secrets_for
 
 FORGED = "Zm9yZ2VkLXRva2VuLXRoYXQtaXMtbm90LW91cnMtYXQtYWxs"
 

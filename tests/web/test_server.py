@@ -81,7 +81,8 @@ def test_two_players_posting_together_never_corrupt_the_game(server: Server) -> 
             before = _decisions(server.db)[0]
             actors = sorted(seats)
 
-            def send(i: int, forms: dict = forms) -> int:  # type: ignore[type-arg]
+            def send(i: int, forms: dict = forms,  # type: ignore[type-arg]
+                     actors: list = actors) -> int:  # type: ignore[type-arg]
                 actor = actors[i % 2]
                 if actor not in forms:
                     return 409

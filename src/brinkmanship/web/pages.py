@@ -30,7 +30,7 @@ from brinkmanship.play.screen import REASONS, short_name
 from brinkmanship.scenario.timeparse import parse_instant, zone
 from brinkmanship.seat import GROUP_ORDER, TurnView
 from brinkmanship.web.rooms import Room
-from brinkmanship.web.timeline import Drawing, draw, from_events, from_view
+from brinkmanship.web.timeline import draw, from_events, from_view
 
 GROUP_TITLES = {"write": "Write a letter", "answer": "Answer an offer",
                 "accept in part": "Accept part of an offer",

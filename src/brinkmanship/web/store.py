@@ -3,9 +3,9 @@
 A game's row holds :meth:`~brinkmanship.engine.game.Game.save` data, which restores the
 game exactly, and a ``version`` (the number of seat decisions) that each write must find
 unchanged: two processes, or two racing requests, can never both write a decision onto
-the same state. Seats and hosts are found by their secret tokens. The scenario of a game is written once,
-beside its state. The models' runs that
-end pages compare against are kept too, so they are computed once per start.
+the same state. Seats and hosts are found by their secret tokens. A game's scenario is
+written once, beside its state. The models' runs that end pages compare against are kept
+too, so they are computed once per start.
 """
 
 from __future__ import annotations
