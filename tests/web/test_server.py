@@ -178,3 +178,28 @@ def test_a_stopped_server_keeps_its_hosts_and_links(tmp_path: Path) -> None:
                                                        "do": "wait"}).status_code == 303
     finally:
         second.stop()
+
+
+def test_serve_says_what_is_wrong_with_its_options(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("brink")
+    brink = [str(script)] if script.exists() else [sys.executable, "-m", "brinkmanship"]
+    shown = subprocess.run([*brink, "serve", "--help"], capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert shown.returncode == 0 and "--db" in shown.stdout and "--port" in shown.stdout
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        taken = subprocess.run([*brink, "serve", "--port", str(port), "--db",
+                                str(tmp_path / "g.sqlite")], capture_output=True, text=True,
+                               timeout=60, check=False)
+    assert taken.returncode == 2 and f"--port {port}" in taken.stderr
+    assert "Traceback" not in taken.stderr
+    folder = subprocess.run([*brink, "serve", "--port", "0", "--db", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert folder.returncode == 2 and "--db" in folder.stderr and "Traceback" not in \
+        folder.stderr
