@@ -214,3 +214,12 @@ def test_the_pages_need_nothing_from_the_internet(live: Server, browser: object)
 
 def test_chromium_is_where_the_tests_expect_it() -> None:
     assert shutil.which(str(CHROMIUM))
+
+
+def test_a_whole_game_without_javascript(live: Server, browser: object) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    _, links = host_game(page, live.url, "Panmunjom 1976", {"ford": "player"}, "phone-nojs")
+    end = play_turns(page, links["ford"], "phone-nojs")
+    assert "your payoff" in end
+    context.close()

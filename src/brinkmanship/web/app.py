@@ -36,7 +36,7 @@ from brinkmanship.scenario.timeparse import iso_utc, zone
 from brinkmanship.seat import read_decision, turn_view
 from brinkmanship.web.guard import MAX_BODY, check_csrf, csrf_token, well_formed
 from brinkmanship.web.pages import end_page, model_distribution, terms_text, turn_page
-from brinkmanship.web.rooms import Refused, Room, Rooms
+from brinkmanship.web.rooms import Refused, Room, Rooms, others_of
 from brinkmanship.web.store import GameRow, Store
 
 HERE = Path(__file__).resolve().parent
@@ -224,7 +224,7 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
             return page(request, "host_game.html", token=host, refresh=5,
                         line=_game_line(rooms, row, str(request.base_url)))
         data = end_page(room, None, rooms.history(room.game.scenario),
-                        rooms.model_rows(room.game))
+                        rooms.model_rows(room.game.scenario, others_of(room.game)))
         return page(request, "end.html", token=None, host=host, title=row.title, seat=None,
                     refresh=REFRESH_SECONDS if data["models"] is None else None, **data)
 
@@ -263,7 +263,7 @@ def create_app(db: Path | str, model_runs: int = 30, model_seconds: float = 60.0
             game = room.game
             if game.over:
                 data = end_page(room, actor, rooms.history(game.scenario),
-                                rooms.model_rows(game))
+                                rooms.model_rows(game.scenario, others_of(game)))
                 return page(request, "end.html", token=token, host=None, seat=actor,
                             title=ix.sc.scenario.title,
                             refresh=REFRESH_SECONDS if data["models"] is None else None,
@@ -394,10 +394,8 @@ def _game_line(rooms: Rooms, g: GameRow, base: str) -> dict[str, Any]:
     sc = g.state["scenario"]
     names = {a["id"]: a["name"] for a in sc["actors"]}
     state = "over" if g.over else "in play"
-    waiting = None
-    if not g.over and g.id in rooms._rooms:  # noqa: SLF001 - a peek, never a restore
-        turn = rooms._rooms[g.id].game.turn  # noqa: SLF001
-        waiting = names.get(turn.actor) if turn else None
+    actor = None if g.over else rooms.waiting_for(g.id)
+    waiting = names.get(actor) if actor else None
     return {"id": g.id, "title": g.title, "seed": g.state["seed"], "created": g.created,
             "state": state, "waiting": waiting, "turns": g.version,
             "result": g.result, "seats": [(a, names.get(a, a), f"{base.rstrip('/')}/seat/{t}")
@@ -405,20 +403,22 @@ def _game_line(rooms: Rooms, g: GameRow, base: str) -> dict[str, Any]:
 
 
 def _debrief(rooms: Rooms, store: Store, host: str) -> dict[str, Any]:
-    """Every finished game of the host, beside history and the models' runs."""
+    """Every finished game of the host, beside history and the models' runs (read from the
+    stored results: no game is replayed for it)."""
+    from brinkmanship.hindsight import summary
+
     games = [g for g in store.games_of(host) if g.result is not None]
     by_scenario: dict[str, dict[str, Any]] = {}
     for g in games:
-        room = rooms.open(g.id)
-        sc = room.game.scenario
-        ix = room.ix
+        sc = rooms.scenario_of(g.state)
+        ix = Index(sc)
         block = by_scenario.setdefault(sc.scenario.id, {
             "title": sc.scenario.title, "rows": [], "history": None, "models": None})
         r = g.result
         assert r is not None
-        names = {a: ix.actors[a].name for a in g.seats}
         block["rows"].append({
-            "id": g.id, "seed": g.state["seed"], "players": ", ".join(names.values()),
+            "id": g.id, "seed": g.state["seed"],
+            "players": ", ".join(ix.actors[a].name for a in g.seats),
             "kind": r["kind"], "hours": r["hours"], "rung": ix.rungs[r["rung"]].name,
             "level": r["level"], "public": terms_text(ix, r["public_terms"]),
             "private": terms_text(ix, r["private_terms"]),
@@ -427,13 +427,12 @@ def _debrief(rooms: Rooms, store: Store, host: str) -> dict[str, Any]:
         if block["history"] is None and sc.history is not None:
             hist = rooms.history(sc)
             if hist is not None:
-                from brinkmanship.hindsight import summary
-
                 h = summary(sc, hist)
                 block["history"] = {"kind": h["kind"], "hours": h["hours"],
                                     "rung": ix.rungs[str(h["rung"])].name, "level": h["level"],
                                     "public": terms_text(ix, h["public_terms"]),  # type: ignore[arg-type]
                                     "private": terms_text(ix, h["private_terms"])}  # type: ignore[arg-type]
         if block["models"] is None:
-            block["models"] = model_distribution(ix, rooms.model_rows(room.game), None, None)
+            others = {str(a): str(p) for a, p in g.state.get("policies", {}).items()}
+            block["models"] = model_distribution(ix, rooms.model_rows(sc, others), None, None)
     return {"blocks": list(by_scenario.values()), "count": len(games)}

@@ -81,6 +81,7 @@ class Rooms:
         self._history: dict[str, Run | None] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="model-runs")
         self._pending: set[str] = set()
+        self._scenarios: dict[str, Scenario] = {}
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -136,7 +137,7 @@ class Rooms:
         self._rooms[row.id] = room
         if game.over:
             self._finish(room)
-        self.start_model_runs(game)
+        self.start_model_runs(scenario, others_of(game), game.interventions)
         return row
 
     # -- deciding ------------------------------------------------------------------------
@@ -195,20 +196,32 @@ class Rooms:
             self._history[key] = history_run(scenario)
         return self._history[key]
 
-    def model_key(self, game: Game) -> str:
-        others = {a: p.name for a, p in sorted(game.policies.items())}
-        return hashlib.sha256(json.dumps([scenario_key(game.scenario), others,
+    def scenario_of(self, state: dict[str, Any]) -> Scenario:
+        """The scenario of a stored game, read once per distinct scenario."""
+        from brinkmanship.scenario import parse_scenario
+
+        text = json.dumps(state["scenario"], sort_keys=True)
+        key = hashlib.sha256(text.encode()).hexdigest()
+        if key not in self._scenarios:
+            self._scenarios[key] = parse_scenario(text, "<stored game: scenario>")
+        return self._scenarios[key]
+
+    def model_key(self, scenario: Scenario, others: Mapping[str, str]) -> str:
+        return hashlib.sha256(json.dumps([scenario_key(scenario), dict(sorted(others.items())),
                                           self.model_run_count]).encode()).hexdigest()
 
-    def start_model_runs(self, game: Game) -> None:
-        """Begin (in the background, once) the default decision-makers' runs from this start."""
-        key = self.model_key(game)
+    def start_model_runs(self, scenario: Scenario, others: Mapping[str, str],
+                         interventions: Interventions | None = None) -> None:
+        """Begin (in the background, once) the default decision-makers' runs from this
+        start: the same scenario, the same decision-makers for the actors no player sits in,
+        the default one in every player's seat."""
+        key = self.model_key(scenario, others)
         with self._guard:
             if key in self._pending or self.store.model_runs(key) is not None:
                 return
             self._pending.add(key)
-        others = {a: p.name for a, p in game.policies.items()}
-        self._pool.submit(self._model_runs, key, game.scenario, others, game.interventions)
+        self._pool.submit(self._model_runs, key, scenario, dict(others),
+                          interventions or Interventions())
 
     def _model_runs(self, key: str, scenario: Scenario, others: dict[str, str],
                     interventions: Interventions) -> None:
@@ -226,13 +239,26 @@ class Rooms:
             with self._guard:
                 self._pending.discard(key)
 
-    def model_rows(self, game: Game) -> list[dict[str, Any]] | None:
-        """The models' runs from this game's start, or ``None`` while they are computed."""
-        data = self.store.model_runs(self.model_key(game))
+    def model_rows(self, scenario: Scenario, others: Mapping[str, str]) -> list[
+            dict[str, Any]] | None:
+        """The models' runs from this start, or ``None`` while they are computed."""
+        data = self.store.model_runs(self.model_key(scenario, others))
         if data is None:
-            self.start_model_runs(game)
+            self.start_model_runs(scenario, others)
             return None
         return list(data["rows"])
+
+    def waiting_for(self, ident: str) -> str | None:
+        """The seat a game in memory waits for (``None`` if none, or not in memory: a
+        listing never restores a game)."""
+        room = self._rooms.get(ident)
+        turn = room.game.turn if room is not None else None
+        return turn.actor if turn is not None else None
+
+
+def others_of(game: Game) -> dict[str, str]:
+    """The decision-makers of the actors no player sits in, by name."""
+    return {a: p.name for a, p in sorted(game.policies.items())}
 
 
 def scenario_key(scenario: Scenario) -> str:
