@@ -112,10 +112,11 @@ def _log_text(events: list[Any], where: str) -> str:
                    for ev in events)
 
 
-def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None) -> None:
+def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None,
+               extra: dict[str, Any] | None = None) -> None:
     from brinkmanship.narrative import clock_header, narrate, outcome_lines
 
-    text = _json_text(run.to_dict(), "--json") if as_json else None
+    text = _json_text({**run.to_dict(), **(extra or {})}, "--json") if as_json else None
     if log is not None:
         lines = _log_text(run.events, f"--log {log}")
         try:
@@ -177,6 +178,9 @@ def run(
 
 @app.command()
 def replay(
+    name: Annotated[str | None, typer.Argument(metavar="[SCENARIO]", help="A built-in "
+                                               "scenario's name or a YAML file (or give "
+                                               "--scenario).")] = None,
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     seed: SeedOpt = 0,
     log: Annotated[Path | None, typer.Option("--log", help="Write the event log here.")] = None,
@@ -186,28 +190,38 @@ def replay(
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Play the scenario's historical record through the engine and compare the outcome."""
+    """Play the scenario's historical record through the engine and compare its whole path
+    with the record: every divergence is listed, and a divergent replay exits with 1."""
     from brinkmanship.engine.budgets import BudgetExceeded
-    from brinkmanship.history import NoHistory, differences
+    from brinkmanship.history import NoHistory, divergence_lines, divergences
     from brinkmanship.history import replay as replay_history
-    from brinkmanship.policies.scripted import ScriptError
 
-    sc = load(scenario)
+    sc = load(_one_scenario(name, scenario))
     try:
         result = replay_history(sc, seed, _budgets(max_events, max_steps,
                                                    max_steps_per_instant))
     except NoHistory as exc:
         fail(str(exc))
-    except (ScriptError, BudgetExceeded) as exc:
+    except BudgetExceeded as exc:
         fail(str(exc), 1)
-    _print_run(sc, result, as_json, verbose, log)
-    diffs = differences(sc, result.outcome)
+    found = divergences(sc, result)
+    verdict = {"faithful": not found, "divergences": [d.to_dict() for d in found]}
+    _print_run(sc, result, as_json, verbose, log, {"record": verdict})
     if not as_json:
         typer.echo("")
-        typer.echo("Matches the historical outcome." if not diffs else
-                   "Differs from the historical outcome: " + "; ".join(diffs))
-    if diffs:
+        for line in divergence_lines(sc, found):
+            typer.echo(line)
+    if found:
         raise typer.Exit(1)
+
+
+def _one_scenario(name: str | None, option: str) -> str:
+    """The scenario named by the argument or by ``--scenario`` (not two different ones)."""
+    if name is None:
+        return option
+    if option != DEFAULT_SCENARIO and option != name:
+        fail(f"two scenarios named: {name!r} and --scenario {option!r}; give one")
+    return name
 
 
 @app.command()
