@@ -178,8 +178,10 @@ class Results:
                     entry["forced_in_runs"] = forced_applied(self.store, arm.name, self.seeds)
             arms.append(entry)
         return {"scenario": self.study.scenario.scenario.id, "baseline": baseline,
-                "method": "paired differences on common seeds: mean of per-seed differences "
-                          "± 1.96·sd/√n; shares with Wilson score intervals",
+                "method": "paired differences on common seeds: of shares, Newcombe's score "
+                          "interval for paired proportions (1998, method 10), with the "
+                          "discordant seeds (gained, lost); of payoffs, mean of per-seed "
+                          "differences ± 1.96·sd/√n; shares with Wilson score intervals",
                 "policies": dict(self.study.policies), "arms": arms}
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from brinkmanship.analysis.rows import OUTCOMES
-from brinkmanship.analysis.stats import Z95, Difference, wilson
+from brinkmanship.analysis.stats import Z95, Difference, paired_shares, wilson
 from brinkmanship.analysis.storage import Store, _quote
 from brinkmanship.analysis.study import BASELINE
 
@@ -90,18 +90,14 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     join = "FROM runs b JOIN runs a ON a.seed = b.seed"
     parts = []
     for k in OUTCOMES:
-        d = f"((a.outcome = '{k}')::INT - (b.outcome = '{k}')::INT)"
-        parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
-                  f"count(*) FILTER ({d} < 0)"]
+        parts += _paired_counts(f"a.outcome = '{k}'", f"b.outcome = '{k}'")
     for actor in store.layout.payoff_actors:
         col = _quote(f"payoff_{actor}")
         d = f"(a.{col} - b.{col})"
         parts += [f"avg({d})", f"stddev_samp({d})", f"count({d})", "0"]
     climbs = _climbs(store)
     for _, level in climbs:
-        d = f"((a.max_level >= {level})::INT - (b.max_level >= {level})::INT)"
-        parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
-                  f"count(*) FILTER ({d} < 0)"]
+        parts += _paired_counts(f"a.max_level >= {level}", f"b.max_level >= {level}")
     row = store.query(f"SELECT count(*), {', '.join(parts)} {join} {cond}", params)[0]
     n = int(row[0])
     if n == 0:
@@ -110,8 +106,8 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     out: dict[str, Any] = {"arm": arm, "baseline": baseline, "paired_seeds": n,
                            "outcomes": {}, "payoffs": {}, "reached": {}}
     for i, k in enumerate(OUTCOMES):
-        mean, sd, gained, lost = values[4 * i: 4 * i + 4]
-        out["outcomes"][k] = _difference(mean, sd, n, gained, lost, share=True)
+        both, _, gained, lost = values[4 * i: 4 * i + 4]
+        out["outcomes"][k] = paired_shares(int(both), int(gained), int(lost), n)
     base = 4 * len(OUTCOMES)
     for j, actor in enumerate(store.layout.payoff_actors):
         mean, sd, count, _ = values[base + 4 * j: base + 4 * j + 4]
@@ -119,9 +115,17 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
             out["payoffs"][actor] = _difference(mean, sd, int(count), 0, 0)
     base += 4 * len(store.layout.payoff_actors)
     for j, (rung, _) in enumerate(climbs):
-        mean, sd, gained, lost = values[base + 4 * j: base + 4 * j + 4]
-        out["reached"][rung] = _difference(mean, sd, n, gained, lost, share=True)
+        both, _, gained, lost = values[base + 4 * j: base + 4 * j + 4]
+        out["reached"][rung] = paired_shares(int(both), int(gained), int(lost), n)
     return out
+
+
+def _paired_counts(arm: str, baseline: str) -> list[str]:
+    """SQL for a paired 2x2 table of a yes/no property: seeds where both arms have it, a
+    placeholder, seeds where only the arm has it, where only the baseline has it."""
+    return [f"count(*) FILTER (({arm}) AND ({baseline}))", "0",
+            f"count(*) FILTER (({arm}) AND NOT ({baseline}))",
+            f"count(*) FILTER (NOT ({arm}) AND ({baseline}))"]
 
 
 def forced_applied(store: Store, arm: str, seeds: range | None = None) -> dict[str, int]:
@@ -134,16 +138,12 @@ def forced_applied(store: Store, arm: str, seeds: range | None = None) -> dict[s
 
 
 def _difference(mean: float | None, sd: float | None, n: int, gained: int,
-                lost: int, share: bool = False) -> Difference:
-    """The normal-approximation interval of a mean paired difference; for a difference of
-    shares it is clipped to [-1, 1], which few seeds could otherwise overshoot."""
+                lost: int) -> Difference:
+    """The normal-approximation interval of a mean paired difference (of a payoff)."""
     mean = float(mean or 0.0)
     sd = float(sd or 0.0) if n > 1 else 0.0
     half = Z95 * sd / math.sqrt(n)
-    low, high = mean - half, mean + half
-    if share:
-        low, high = max(low, -1.0), min(high, 1.0)
-    return Difference(mean, low, high, n, sd, int(gained), int(lost))
+    return Difference(mean, mean - half, mean + half, n, sd, int(gained), int(lost))
 
 
 def _top(store: Store, column: str, where: str, params: list[Any]) -> dict[str, int]:

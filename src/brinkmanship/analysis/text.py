@@ -66,13 +66,15 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
                 rows.append((f"reached {rung}", o, diff["reached"].get(rung) if diff else None))
         width = max(12, *(len(label) + 2 for label, _, _ in rows))
         head = f"  {'outcome':<{width}}{'share':>7}   95% interval"
-        lines.append(head + ("      difference   paired 95% interval" if diff else ""))
+        lines.append(head + ("      difference   paired 95% interval        seeds gained/lost"
+                             if diff else ""))
         for label, o, d in rows:
             text = (f"  {label:<{width}}{_pct(o['share']):>7}   "
                     f"[{_pct(o['ci95'][0])}, {_pct(o['ci95'][1])}]")
             if d is not None:
                 text = f"{text:<{width + 32}}{_signed(d['diff']):>11}   " \
                        f"[{_signed(d['ci95'][0])}, {_signed(d['ci95'][1])}]"
+                text = f"{text:<{width + 76}}{_discordant(d)}"
             lines.append(text)
         if diff and diff["payoffs"]:
             pays = [f"{a} {d['diff']:+.2f} [{d['ci95'][0]:+.2f}, {d['ci95'][1]:+.2f}]"
@@ -80,6 +82,12 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
             lines.append("  payoff change  " + "; ".join(pays))
     lines += ["", f"method: {cmp['method']}"]
     return lines
+
+
+def _discordant(d: dict[str, Any]) -> str:
+    """``+3 / -1``: the seeds on which the arm gained and lost the outcome."""
+    pairs = d.get("discordant", {"gained": 0, "lost": 0})
+    return f"+{pairs['gained']} / -{pairs['lost']}"
 
 
 def _pct(x: float) -> str:
