@@ -27,8 +27,7 @@ import numpy as np
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Run
 from brinkmanship.games import simulate
-from brinkmanship.history import NoHistory, recorded_actors, recorded_interventions
-from brinkmanship.history import divergences
+from brinkmanship.history import NoHistory, divergences, recorded_actors, recorded_interventions
 from brinkmanship.policies.advisers import Voice
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import Row

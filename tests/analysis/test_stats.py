@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 import numpy as np
+import pytest
 
 from brinkmanship.analysis.stats import mean_interval, paired_difference, paired_shares, wilson
 
