@@ -18,7 +18,14 @@ from brinkmanship.analysis.backends import Task, make_backend
 from brinkmanship.analysis.rows import Row
 from brinkmanship.analysis.storage import MAX_SEED, Store, StoreError
 from brinkmanship.analysis.study import BASELINE, Study, StudyError
-from brinkmanship.analysis.summary import differences, forced_applied, summarise
+from brinkmanship.analysis.summary import (
+    differences,
+    forced_applied,
+    highest_rungs,
+    observed_terms,
+    summarise,
+    term_shares,
+)
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(done, saved, total)``: runs finished, runs committed, runs planned."""
@@ -160,19 +167,31 @@ class Results:
         return summarise(self.store, arm, self.seeds)
 
     def comparison(self, baseline: str = BASELINE) -> dict[str, Any]:
-        """Every other arm against ``baseline`` on paired seeds (see :mod:`..stats`)."""
+        """Every other arm against ``baseline`` on paired seeds (see :mod:`..stats`): the
+        shares of each outcome, of each rung reached and highest, of each settlement term
+        (public and private), and each actor's payoff, with their paired differences."""
+        terms = observed_terms(self.store, self.seeds)
         arms = []
         for arm in self.study.arms:
             summary = self.summary(arm.name)
-            entry: dict[str, Any] = {"arm": arm.name, "label": arm.label,
-                                     "outcomes": summary["outcomes"],
-                                     "reached": summary["reached"]}
+            shares = term_shares(self.store, arm.name, terms, self.seeds)
+            entry: dict[str, Any] = {
+                "arm": arm.name, "label": arm.label, "outcomes": summary["outcomes"],
+                "reached": summary["reached"],
+                "highest_rung": {r: s.to_dict() for r, s in
+                                 highest_rungs(self.store, arm.name, self.seeds).items()},
+                "terms": {side: {k: s.to_dict() for k, s in by.items()}
+                          for side, by in shares.items()},
+                "payoffs": summary["payoffs"]}
             if arm.name != baseline:
-                diff = differences(self.store, arm.name, baseline, self.seeds)
+                diff = differences(self.store, arm.name, baseline, self.seeds, terms)
                 entry["difference"] = {
                     "outcomes": {k: d.to_dict() for k, d in diff["outcomes"].items()},
                     "payoffs": {a: d.to_dict() for a, d in diff["payoffs"].items()},
-                    "reached": {r: d.to_dict() for r, d in diff["reached"].items()}}
+                    "reached": {r: d.to_dict() for r, d in diff["reached"].items()},
+                    "terms": {side: {k: d.to_dict() for k, d in by.items()}
+                              for side, by in diff["terms"].items()},
+                    "highest_level": diff["highest_level"].to_dict()}
                 entry["paired_seeds"] = diff["paired_seeds"]
                 if arm.change.force:
                     entry["forced_in_runs"] = forced_applied(self.store, arm.name, self.seeds)
@@ -180,8 +199,9 @@ class Results:
         return {"scenario": self.study.scenario.scenario.id, "baseline": baseline,
                 "method": "paired differences on common seeds: of shares, Newcombe's score "
                           "interval for paired proportions (1998, method 10), with the "
-                          "discordant seeds (gained, lost); of payoffs, mean of per-seed "
-                          "differences ± 1.96·sd/√n; shares with Wilson score intervals",
+                          "discordant seeds (gained, lost); of payoffs and of the highest "
+                          "level, mean of per-seed differences ± 1.96·sd/√n; shares with "
+                          "Wilson score intervals",
                 "policies": dict(self.study.policies), "arms": arms}
 
     def close(self) -> None:

@@ -64,7 +64,7 @@ class Difference:
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"diff": _r(self.diff), "ci95": [_r(self.low), _r(self.high)],
                                   "n": self.n}
-        if self.share:
+        if self.share or self.gained or self.lost:
             out["discordant"] = {"gained": self.gained, "lost": self.lost}
         return out
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from brinkmanship.analysis.rows import OUTCOMES
 from brinkmanship.analysis.stats import Z95, Difference, paired_shares, wilson
-from brinkmanship.analysis.storage import Store, _quote
+from brinkmanship.analysis.storage import Store, _literal, _quote
 from brinkmanship.analysis.study import BASELINE
 
 BREAKDOWN_TOP = 8
@@ -49,6 +49,59 @@ def reached(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any
     return {rung: wilson(int(c), n) for (rung, _), c in zip(climbs, row[1:], strict=True)}
 
 
+TERM_SIDES = ("public", "private")
+
+
+def observed_terms(store: Store, seeds: range | None = None) -> list[tuple[str, str, str]]:
+    """Every (public or private, issue, option) some settled run of any arm agreed, in
+    order: the terms a comparison shows."""
+    where, params = store.where(None, seeds)
+    cond = f"{where} {'AND' if where else 'WHERE'} outcome = 'settlement'"
+    found: set[tuple[str, str, str]] = set()
+    for side in TERM_SIDES:
+        for (text,) in store.query(f"SELECT DISTINCT {side}_terms FROM runs {cond}", params):
+            found.update((side, issue, str(option))
+                         for issue, option in json.loads(text).items())
+    return sorted(found, key=lambda k: (TERM_SIDES.index(k[0]), k[1], k[2]))
+
+
+def term_key(side: str, issue: str, option: str) -> str:
+    """``public:missiles=removed``: how a comparison names one agreed term."""
+    return f"{side}:{issue}={option}"
+
+
+def _has_term(alias: str, side: str, issue: str, option: str) -> str:
+    """SQL: whether the run (of table alias ``alias``) agreed ``issue=option`` on ``side``."""
+    col = f"{alias}.{side}_terms" if alias else f"{side}_terms"
+    path = _literal('$."' + issue.replace('"', '\\"') + '"')
+    return f"coalesce(json_extract_string({col}, {path}) = {_literal(option)}, false)"
+
+
+def term_shares(store: Store, arm: str, terms: list[tuple[str, str, str]],
+                seeds: range | None = None) -> dict[str, Any]:
+    """``{side: {issue=option: Share}}``: the share of the arm's runs that settled with
+    each of ``terms``."""
+    out: dict[str, Any] = {side: {} for side in TERM_SIDES}
+    if not terms:
+        return out
+    where, params = store.where(arm, seeds)
+    parts = ", ".join(f"count(*) FILTER ({_has_term('', *k)})" for k in terms)
+    row = store.query(f"SELECT count(*), {parts} FROM runs {where}", params)[0]
+    for (side, issue, option), c in zip(terms, row[1:], strict=True):
+        out[side][f"{issue}={option}"] = wilson(int(c), int(row[0]))
+    return out
+
+
+def highest_rungs(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any]:
+    """``{rung: Share}``: the share of runs whose highest rung was each rung of the ladder
+    (every rung, in ladder order, zero counts included)."""
+    where, params = store.where(arm, seeds)
+    counts = dict(store.query(f"SELECT max_rung, count(*) FROM runs {where} GROUP BY 1",
+                              params))
+    n = sum(counts.values())
+    return {r.id: wilson(int(counts.get(r.id, 0)), n) for r in store.study.scenario.ladder}
+
+
 def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> dict[str, Any]:
     """The JSON summary of one arm: outcome shares, what wars and settlements were like,
     mean payoffs, and when runs ended."""
@@ -81,9 +134,11 @@ def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> 
 
 
 def differences(store: Store, arm: str, baseline: str = BASELINE,
-                seeds: range | None = None) -> dict[str, Any]:
+                seeds: range | None = None,
+                terms: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
     """Paired differences ``arm - baseline`` over the seeds both arms have: each outcome's
-    share and each actor's mean payoff."""
+    share, each actor's mean payoff, the share reaching each rung, the mean highest level,
+    and the share settling with each of ``terms`` (public or private issue=option)."""
     where, params = store.where(None, seeds, alias="b")
     cond = f"{where} {'AND' if where else 'WHERE'} b.arm = ? AND a.arm = ?"
     params = [*params, baseline, arm]
@@ -98,6 +153,12 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     climbs = _climbs(store)
     for _, level in climbs:
         parts += _paired_counts(f"a.max_level >= {level}", f"b.max_level >= {level}")
+    terms = terms or []
+    for key in terms:
+        parts += _paired_counts(_has_term("a", *key), _has_term("b", *key))
+    d = "(a.max_level - b.max_level)"
+    parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
+              f"count(*) FILTER ({d} < 0)"]
     row = store.query(f"SELECT count(*), {', '.join(parts)} {join} {cond}", params)[0]
     n = int(row[0])
     if n == 0:
@@ -117,6 +178,17 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     for j, (rung, _) in enumerate(climbs):
         both, _, gained, lost = values[base + 4 * j: base + 4 * j + 4]
         out["reached"][rung] = paired_shares(int(both), int(gained), int(lost), n)
+    base += 4 * len(climbs)
+    out["terms"] = {side: {} for side in TERM_SIDES}
+    for j, (side, issue, option) in enumerate(terms):
+        both, _, gained, lost = values[base + 4 * j: base + 4 * j + 4]
+        out["terms"][side][f"{issue}={option}"] = paired_shares(int(both), int(gained),
+                                                                int(lost), n)
+    base += 4 * len(terms)
+    mean, sd, up, down = values[base: base + 4]
+    # Levels rise and fall by whole rungs: the seeds on which the arm climbed higher
+    # (gained) or stayed lower (lost) are counted as for a share.
+    out["highest_level"] = _difference(mean, sd, n, up, down)
     return out
 
 
