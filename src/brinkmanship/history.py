@@ -20,7 +20,7 @@ from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.engine.run import Outcome, Run
-from brinkmanship.games import simulate
+from brinkmanship.games import ScenarioLike, as_scenario, simulate
 from brinkmanship.narrative import actor_name, local_times, message_name
 from brinkmanship.policies.scripted import ScriptedPolicy, recorded_option
 from brinkmanship.scenario.schema import RecordEntry, Scenario
@@ -31,14 +31,16 @@ class NoHistory(ValueError):
     """The scenario carries no historical record."""
 
 
-def replay(scenario: Scenario, seed: int = 0, budgets: Budgets | None = None) -> Run:
-    """Run the historical record with scripted decision-makers.
+def replay(scenario: ScenarioLike, seed: int = 0, budgets: Budgets | None = None) -> Run:
+    """Run the historical record with scripted decision-makers (``scenario``: a
+    :class:`Scenario`, a built-in name or a file).
 
     Incidents happen only as recorded, messages arrive when the record says they did,
     channels do not distort (the record says what was received), and a held response
     holds. A recorded deed the engine does not offer at its time is left undone and named
     in the decision's trace; :func:`divergences` reports it.
     """
+    scenario = as_scenario(scenario)
     hist = scenario.history
     if hist is None:
         raise NoHistory(f"scenario {scenario.scenario.id!r} has no history section")

@@ -113,6 +113,9 @@ class Counterfactual:
                    tuple(close), tuple(pairs), tuple(forbid),
                    tuple(_forced_incident(text) for text in incidents))
 
+    def __repr__(self) -> str:
+        return f"<Counterfactual {self.label()}>"
+
     def label(self) -> str:
         """A short human spelling, e.g. ``force azure_pm=accept:share_offer; close cable``."""
         parts = [f"force {f.spelling()}" for f in self.force]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from brinkmanship.analysis.backends import Task, make_backend
+from brinkmanship.analysis.frames import as_frame, comparison_rows, summary_rows
 from brinkmanship.analysis.rows import Row
 from brinkmanship.analysis.storage import MAX_SEED, Store, StoreError
 from brinkmanship.analysis.study import BASELINE, Study, StudyError
@@ -26,6 +27,7 @@ from brinkmanship.analysis.summary import (
     summarise,
     term_shares,
 )
+from brinkmanship.analysis.tables import typed_table
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(done, saved, total)``: runs finished, runs committed, runs planned."""
@@ -145,15 +147,16 @@ class Results:
         return [a.name for a in self.study.arms]
 
     def to_arrow(self, arm: str | None = None, columns: Sequence[str] | None = None) -> Any:
-        """The rows (all arms, or one) as a ``pyarrow.Table``, ordered by arm and seed."""
-        return self.store.table(arm, self.seeds, columns)
+        """The rows (all arms, or one) as a ``pyarrow.Table``, ordered by arm and seed:
+        ``at`` a UTC timestamp, terms structs of issue -> option (see :mod:`.tables`)."""
+        return typed_table(self.store, arm, self.seeds, columns)
 
     def to_pandas(self, arm: str | None = None) -> Any:
-        """The rows as a pandas DataFrame (needs pandas)."""
+        """The rows as a pandas DataFrame (``at`` a tz-aware datetime, terms dicts)."""
         return self.to_arrow(arm).to_pandas()
 
     def to_polars(self, arm: str | None = None) -> Any:
-        """The rows as a polars DataFrame (needs polars)."""
+        """The rows as a polars DataFrame (``at`` a UTC datetime, terms structs)."""
         import polars as pl
 
         return pl.from_arrow(self.to_arrow(arm))
@@ -161,6 +164,25 @@ class Results:
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule stream: ``polars.DataFrame(results)``, ``pyarrow.table(...)``."""
         return self.to_arrow().__arrow_c_stream__(requested_schema)
+
+    def summary_frame(self, kind: str = "pandas") -> Any:
+        """Every arm's summary as one tidy table (see :mod:`.frames`): a pandas or polars
+        DataFrame, or a pyarrow Table (``kind``)."""
+        return as_frame([row for arm in self.arms for row in summary_rows(self.summary(arm))],
+                        kind)
+
+    def comparison_frame(self, baseline: str = BASELINE, kind: str = "pandas") -> Any:
+        """:meth:`comparison` as one tidy table (see :mod:`.frames`): every arm's shares and
+        means, and their paired differences from ``baseline``."""
+        return as_frame(comparison_rows(self.comparison(baseline)), kind)
+
+    def __repr__(self) -> str:
+        rng = self.seeds or self.store.seed_range()
+        seeds = f"seeds {rng.start}–{rng.stop - 1}" if rng else "no runs"
+        where = self.store.path or "in memory"
+        return (f"<Results {self.study.scenario.scenario.id}: {len(self.arms)} "
+                f"arm{'s' if len(self.arms) != 1 else ''} ({', '.join(self.arms[:4])}"
+                f"{', …' if len(self.arms) > 4 else ''}), {seeds}, {where}>")
 
     def summary(self, arm: str = BASELINE) -> dict[str, Any]:
         """Outcome counts and shares with 95 % Wilson intervals, and breakdowns."""
