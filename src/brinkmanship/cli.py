@@ -740,6 +740,25 @@ def play(
     raise typer.Exit(status)
 
 
+@app.command()
+def show(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "
+                                            "file.")] = DEFAULT_SCENARIO,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a scenario's actors, channels, issues, messages, actions, responses, incidents,
+    orders, rungs and each decider's options, by id and name: the ids the counterfactual
+    options name."""
+    from brinkmanship.catalogue import catalogue, catalogue_lines
+
+    sc = load(scenario)
+    if as_json:
+        typer.echo(_json_text(catalogue(sc), "--json"))
+        return
+    for line in catalogue_lines(sc):
+        typer.echo(line)
+
+
 @app.command("list")
 def list_scenarios() -> None:
     """List the built-in scenarios."""
