@@ -22,10 +22,16 @@ from brinkmanship.engine.events import (
     ReleaseEvent,
     RungEvent,
     SendEvent,
+    TypeEvent,
 )
 from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Effects
+
+
+def type_flag(side: str, side_type: str) -> str:
+    """The flag set while ``side`` is of ``side_type``; only that side knows it."""
+    return f"type:{side}:{side_type}"
 
 
 @dataclass
@@ -85,6 +91,7 @@ class World:
     seen_incidents: dict[str, int] = field(default_factory=dict)
     sightings: list[Event] = field(default_factory=list)
     public_proposals: dict[str, dict[str, str]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
     # Observation views of messages and sightings, built once each: a cache, not state.
     views: dict[Any, Any] = field(default_factory=dict, compare=False)
@@ -213,6 +220,10 @@ class World:
     def _on_war(self, ev: Event) -> None:
         self.war = ev
         self.flags.add("war")
+
+    def _on_type(self, ev: TypeEvent) -> None:
+        self.types[ev["side"]] = ev["type"]
+        self.flags.add(type_flag(ev["side"], ev["type"]))
 
     def _on_activate(self, ev: ActivateEvent) -> None:
         self.orders[ev["order"]] = True

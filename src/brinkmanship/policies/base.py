@@ -123,6 +123,8 @@ class Observation:
     flags: frozenset[str]
     options: tuple[Option, ...]
     meeting: str | None = None
+    side_type: str | None = None
+    """The hidden type of the actor's own side, where its side has types (never another's)."""
 
 
 @dataclass
