@@ -184,7 +184,7 @@ class Simulation(k.Kernel):
             war = {k_: w.war[k_] for k_ in ("started_by", "side", "via", "origin", "path")}
             war.update(rung=w.rung, level=w.level, began=w.war["t"])
         pay = payoffs(self.ix, kind, agreed, w.rung if w.war else None, w.public_proposals,
-                      w.costs, w.types)
+                      w.costs, w.types, w.action_counts)
         self.emit("end", outcome={"kind": kind, "at": at, "public_terms": public,
                                   "private_terms": private, "payoffs": pay, "war": war})
 

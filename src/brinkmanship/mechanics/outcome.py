@@ -11,7 +11,8 @@ from brinkmanship.mechanics.negotiation import walked_back
 
 def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             proposals: dict[str, dict[str, str]], costs: dict[str, float],
-            types: Mapping[str, str] | None = None) -> dict[str, float]:
+            types: Mapping[str, str] | None = None,
+            actions: Mapping[str, int] | None = None) -> dict[str, float]:
     """Each actor with a utility: its payoff for this outcome (its side's type's utility
     where ``types`` gives its side one that declares it)."""
     out: dict[str, float] = {}
@@ -31,7 +32,8 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             value = war_value(ix, u.war, war_rung)
         else:
             value = u.unresolved
-        out[actor] = round(value - costs.get(actor, 0.0), 6)
+        sunk = sum(u.action_costs.get(a, 0.0) * n for a, n in (actions or {}).items())
+        out[actor] = round(value - costs.get(actor, 0.0) - sunk, 6)
     return out
 
 

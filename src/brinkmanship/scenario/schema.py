@@ -648,6 +648,10 @@ class Utility(Sourced):
     audience_cost: Cost = Field(
         0.0, description="Lost for each publicly proposed term the settlement walks back."
     )
+    action_costs: dict[Id, Cost] = Field(
+        default_factory=dict, description="Action id -> what taking it costs the actor at "
+        "home once it takes effect, whatever the outcome (mobilising: a sunk cost, a costly "
+        "signal); counted with audience costs.")
 
 
 RecordConfidence = Literal["confirmed", "secondary", "recalled", "conflicting", "assumed"]
