@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass, replace
 
 from brinkmanship.engine.index import Index
+from brinkmanship.engine.world import type_flag
 from brinkmanship.policies.advisers import Council
 from brinkmanship.policies.base import Option
-from brinkmanship.engine.world import type_flag
 from brinkmanship.policies.expected_utility import Lookahead, Player, Reply
 from brinkmanship.policies.hidden_types import Belief, Reader, Types, mixed
 from brinkmanship.policies.moves import WAIT, Moves

@@ -24,10 +24,10 @@ import numpy as np
 from brinkmanship.policies.advisers import Voice, named, positions
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import CrisisModel, Row, crisis_model
-from brinkmanship.policies.hidden_types import Belief, Types, posterior
-from brinkmanship.policies.picture import CLOCK_STEP_S
 from brinkmanship.policies.expected_utility import quantal
+from brinkmanship.policies.hidden_types import Belief, Types, posterior
 from brinkmanship.policies.moves import WAIT
+from brinkmanship.policies.picture import CLOCK_STEP_S
 from brinkmanship.policies.situation import Situation
 from brinkmanship.policies.values import Vec, dot, weights_vec
 from brinkmanship.scenario.schema import UTILITY_TERMS, Scenario
