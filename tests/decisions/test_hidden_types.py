@@ -174,3 +174,17 @@ def test_the_draw_follows_the_prior_and_the_seed() -> None:
     assert [drawn(s) for s in range(10)] == [drawn(s) for s in range(10)]
     share = sum(drawn(s) == "resolute" for s in range(400)) / 400
     assert 0.24 < share < 0.36
+
+
+def test_explain_tells_the_reading_and_each_type_s_answer() -> None:
+    """`brink explain` shows the Bayes update on the deed, each type's pictured answer, the
+    sender's own type and how it pictures its deed read."""
+    from brinkmanship.explain import explanations, render
+
+    sc = deterrence_game(0.2, signal_costs=SEPARATING, rationality=100)
+    seed = next(s for s in range(20) if _type(simulate(sc, None, s).events) == "resolute")
+    text = "\n".join(render(sc, explanations(sc, simulate(sc, None, seed).events)))
+    assert "its own side's type: resolute" in text
+    assert "read by the other as: resolute 1.00, irresolute 0.00" in text
+    assert "read act:mobilise by status_quo" in text
+    assert "against each type: resolute (belief 1.00) answers act:resist" in text

@@ -42,6 +42,9 @@ class Row:
     considered: bool = True
     by_type: tuple[tuple[str, float, Reply | None], ...] = ()
     """Against a typed side: each type, the belief in it, and its pictured reply."""
+    read_as: Belief = ()
+    """For a typed actor's deed the other reads: its belief over the actor's types, as
+    pictured, once it has seen the deed (empty where the deed tells it nothing)."""
 
 
 class CrisisModel:
@@ -180,8 +183,8 @@ class CrisisModel:
                 versus != self.actor and self.dm.type_levels > 1:
             reader = self.reader(s, versus, weights, types.mine)
             read = reader.read_of(s, types.read_as, opt)
-            mine = reader.value(s, opt, types.mine, read)[0]
-            return Row(opt, versus, mine, None)
+            (mine, _), reply = reader.weigh(s, opt, types.mine, read)
+            return Row(opt, versus, mine, reply, read_as=read if read != types.read_as else ())
         (mine, _), reply = look.option(s, opt, depth)
         return Row(opt, versus, mine, reply)
 

@@ -112,13 +112,19 @@ class Reader:
         """The pair (type ``k``'s, the reader's) of ``opt`` taken in ``s``, answered by a
         reader who believes ``read`` once it has seen it: it weighs each answer by the
         value it would have against each type."""
+        return self.weigh(s, opt, k, read)[0]
+
+    def weigh(self, s: Situation, opt: Option, k: str, read: Belief
+              ) -> tuple[Pair, Reply | None]:
+        """:meth:`value`, with the reader's likeliest answer."""
         look = self.looks[k]
         step = look.first_step(s, opt)
         for other in self.looks.values():
             other.first_step(s, opt)  # each look-ahead reckons from this decision
         if step.settle is not None or not step.branches or look.depth < 1:
-            return look.option(s, opt)[0]
+            return look.option(s, opt)
         weight = self.receiver.weights
+        reply: Reply | None = None
         conts: list[tuple[float, Pair]] = []
         for p, nxt in step.branches:
             answers = [*self.moves.options(nxt, self.receiver.actor), WAIT]
@@ -127,6 +133,10 @@ class Reader:
             scores = [sum(q * dot(weight, pairs[j][i][1]) for j, q in read if q > 0.0)
                       for i in range(len(answers))]
             probs = quantal(self.receiver.rationality, scores, self.receiver.inertia)
+            if reply is None:
+                best = max(range(len(answers)), key=lambda i: probs[i])
+                reply = Reply("wait" if answers[best] == WAIT else answers[best].key,
+                              round(probs[best], 3))
             mine = look.players[0].stakes.zero
             theirs = self.receiver.stakes.zero
             for i, pr in enumerate(probs):
@@ -135,7 +145,7 @@ class Reader:
                     if q > 0.0:
                         theirs = add_scaled(theirs, pairs[j][i][1], pr * q)
             conts.append((p, (mine, theirs)))
-        return look.ending(s, step, 0, conts), look.ending(s, step, 1, conts)
+        return (look.ending(s, step, 0, conts), look.ending(s, step, 1, conts)), reply
 
     def choices(self, s: Situation, belief: Belief, level: int
                 ) -> tuple[list[Option], dict[str, list[float]]]:

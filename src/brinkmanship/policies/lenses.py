@@ -301,6 +301,8 @@ def _row(row: Row, key: str, score: float, p: float) -> dict[str, Any]:
         out["by_type"] = [{"type": k, "belief": round(p, 4),
                            **({"reply": {"option": r.option, "p": r.probability}} if r else {})}
                           for k, p, r in row.by_type]
+    if row.read_as:
+        out["read_as"] = {k: round(p, 4) for k, p in row.read_as}
     return out
 
 
