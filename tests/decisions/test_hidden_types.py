@@ -188,3 +188,26 @@ def test_explain_tells_the_reading_and_each_type_s_answer() -> None:
     assert "read by the other as: resolute 1.00, irresolute 0.00" in text
     assert "read act:mobilise by status_quo" in text
     assert "against each type: resolute (belief 1.00) answers act:resist" in text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_seat_is_shown_its_own_type_and_only_the_priors_of_the_others(seed: int) -> None:
+    from brinkmanship import new_game
+    from brinkmanship.engine.index import Index
+    from brinkmanship.seat import turn_view
+
+    sc = deterrence_game(0.4)
+    for seat in ("challenger", "defender"):
+        game = new_game(sc, seats=[seat], seed=seed)
+        turn = game.advance()
+        assert turn is not None
+        view = turn_view(Index(sc), turn)
+        truth = _type(game.events)
+        if seat == "defender":
+            assert view.side_type is not None and view.side_type.id == truth
+            assert view.type_priors == []
+        else:
+            assert view.side_type is None
+            assert [(p.type.id, p.prior) for p in view.type_priors] == [
+                ("resolute", 0.4), ("irresolute", 0.6)]
+            assert f"type:status_quo:{truth}" not in view.model_dump_json()
