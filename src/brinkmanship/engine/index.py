@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from brinkmanship.scenario import schema as s
+from brinkmanship.scenario.letters import letter_routes, letter_writers
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Index:
     deciders: list[str] = field(init=False)
     subordinates: list[str] = field(init=False)
     types: dict[str, list[s.SideType]] = field(init=False)
+    letter_routes: dict[str, list[tuple[str, str]]] = field(init=False)
 
     def __post_init__(self) -> None:
         sc = self.sc
@@ -74,8 +76,11 @@ class Index:
                 self.reaction_drafts.add(msg.id)
         senders = {m.sender for m in sc.messages if m.id not in self.reaction_drafts}
         leaders = set(self.leader_of.values())
+        self.letter_routes = {w: routes for w in letter_writers(sc)
+                              if (routes := letter_routes(sc, w))}
         self.subordinates = sorted(a.id for a in sc.actors if a.decides and a.id not in leaders)
-        self.deciders = sorted(leaders | senders | set(self.subordinates))
+        self.deciders = sorted(leaders | senders | set(self.letter_routes) |
+                               set(self.subordinates))
         self.types = {x.id: list(x.types) for x in sc.sides if x.types}
 
     def seconds(self, moment: datetime) -> int:
@@ -105,3 +110,4 @@ class Index:
         """Leaders of sides other than ``actor``'s."""
         own = self.side_of[actor]
         return [leader for side, leader in self.leader_of.items() if side != own]
+
