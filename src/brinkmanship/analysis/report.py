@@ -133,6 +133,9 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
     study = res.study
     if budgets is not None:
         study = dataclasses.replace(study, budgets=budgets)
+    if study.llm is not None:
+        # The report draws a run again from the response cache alone: no server is asked.
+        study = dataclasses.replace(study, llm=study.llm.model_copy(update={"offline": True}))
     sc = study.scenario
     summaries = [res.summary(a) for a in res.arms]
     sections: list[tuple[str, str, bytes, str]] = []
@@ -161,7 +164,8 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
         raise ReportError(f"run {seed} ({arm}) cannot be made again: {type(exc).__name__}: "
                           f"{exc}") from None
     stored = res.store.table(arm, range(seed, seed + 1)).to_pylist()[0]
-    again = dict(zip(res.store.layout.names, row_of(study.layout, arm, seed, run.events),
+    again = dict(zip(res.store.layout.names, row_of(study.layout, arm, seed, run.events,
+                                                          study.scale),
                      strict=True))
     note = "" if again == stored else (
         "<p class='warn'>This run, made again now, differs from the row stored for it: the "

@@ -17,7 +17,6 @@ from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.run import Run
 from brinkmanship.games import simulate
 from brinkmanship.policies.base import Policy
-from brinkmanship.policies.registry import make_policy
 
 _STUDIES: dict[tuple[str, tuple[tuple[str, int], ...]], Study] = {}
 YOUNG_COLLECTION_EVERY = 100_000
@@ -59,16 +58,17 @@ def simulate_arm(study: Study, arm: str, seed: int) -> Run:
     """One run of ``arm`` of the study: the same log on every backend and every call."""
     prep = study.prepared(arm)
     # Fresh decision-makers every run: policies may keep state within a run.
-    policies: dict[str, Policy | str] = dict(study.policies)
+    names = study.arm_policies(arm)
+    policies: dict[str, Policy | str] = {a: study.policy(n) for a, n in names.items()}
     for actor in {f.actor for f in prep.force}:
-        policies[actor] = ForcingPolicy(make_policy(study.policies[actor]), prep.force)
+        policies[actor] = ForcingPolicy(study.policy(names[actor]), prep.force)
     iv = dataclasses.replace(prep.interventions, budgets=study.budgets)
     return simulate(prep.scenario, policies, seed, iv)
 
 
 def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:
     """One row per seed, in the order given."""
-    return [row_of(study.layout, arm, seed, simulate_arm(study, arm, seed).events)
+    return [row_of(study.layout, arm, seed, simulate_arm(study, arm, seed).events, study.scale)
             for seed in seeds]
 
 

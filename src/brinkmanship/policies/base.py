@@ -127,11 +127,17 @@ class Observation:
 
 @dataclass
 class Decision:
-    """What a policy chose: options (maybe none, i.e. wait), a wake-up, and a trace."""
+    """What a policy chose: options (maybe none, i.e. wait), a wake-up, and a trace.
+
+    ``calls`` are the language-model calls the decision took (the fields of a
+    ``model_call`` event, see :mod:`brinkmanship.engine.events`); the engine logs them
+    before the decision.
+    """
 
     choices: list[Option] = field(default_factory=list)
     wake_at: datetime | None = None
     trace: dict[str, Any] | None = None
+    calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -758,6 +758,61 @@ class DecisionModel(Sourced):
         "at the end of a meeting it convenes, while one is still to come.")
 
 
+# -- the escalation scale -------------------------------------------------------------------
+EscalationCategory = Literal["de_escalation", "status_quo", "posturing", "non_violent_escalation",
+                             "violent_escalation", "nuclear"]
+"""The categories of the escalation taxonomy (``docs/escalation.md``), lowest first."""
+ESCALATION_TAXONOMY = "brinkmanship.escalation/1"
+KahnRung = Annotated[int, Field(ge=0, le=44, description="The nearest rung of Herman Kahn's "
+                                "escalation ladder (On Escalation, 1965): 0 'disagreement - "
+                                "cold war' to 44 'spasm or insensate war'.")]
+
+
+class ScaleEntry(Sourced):
+    """Where one thing of the scenario stands on the escalation taxonomy."""
+
+    category: EscalationCategory = Field(description="de_escalation, status_quo, posturing, "
+                                         "non_violent_escalation, violent_escalation or "
+                                         "nuclear.")
+    kahn: KahnRung | None = Field(None, description="The nearest rung of Kahn's ladder, for "
+                                  "comparison with studies that score on it.")
+
+
+class RungScale(ScaleEntry):
+    rung: Id = Field(description="A rung of the ladder; actions that raise the ladder to it "
+                     "are scored so, unless the action has an entry of its own.")
+
+
+class ActionScale(ScaleEntry):
+    action: Id = Field(description="An action the scenario declares.")
+
+
+class MessageScale(ScaleEntry):
+    message: Id = Field(description="A message draft; without an entry a draft is scored by "
+                        "its kind (docs/escalation.md).")
+
+
+class OrderScale(Sourced):
+    order: Id = Field(description="A standing order.")
+    on: EscalationCategory = Field(description="Putting the order in force.")
+    off: EscalationCategory = Field(description="Rescinding it.")
+    kahn_on: KahnRung | None = Field(None, description="Kahn's rung of putting it in force.")
+    kahn_off: KahnRung | None = Field(None, description="Kahn's rung of rescinding it.")
+
+
+class EscalationScale(Strict):
+    """The scenario's ladder, actions, orders and messages placed on the versioned
+    escalation taxonomy, so that every decision of every decision-maker gets an escalation
+    score comparable across scenarios and with published language-model wargames."""
+
+    taxonomy: Literal["brinkmanship.escalation/1"] = Field(
+        ESCALATION_TAXONOMY, description="The taxonomy's version (docs/escalation.md).")
+    rungs: list[RungScale] = Field(default_factory=list)
+    actions: list[ActionScale] = Field(default_factory=list)
+    orders: list[OrderScale] = Field(default_factory=list)
+    messages: list[MessageScale] = Field(default_factory=list)
+
+
 class Scenario(Strict):
     """A crisis, complete: everything the engine needs, as data."""
 
@@ -805,3 +860,7 @@ class Scenario(Strict):
         default_factory=list, description="Parameters of the default decision-makers, by "
         "actor; actors left out get the defaults.")
     history: History | None = Field(None, description="Optional historical record.")
+    escalation: EscalationScale | None = Field(
+        None, description="Where the ladder, actions, orders and messages stand on the "
+        "escalation taxonomy (docs/escalation.md); without it, choices are scored by their "
+        "kind and the war flag of the rungs they reach.")
