@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,10 +158,22 @@ def _llm_settings(llm: dict[str, Any], chosen: dict[str, str], sweep: bool = Fal
         fail(str(exc))
     _check_fallbacks(settings)
     if sweep:
+        import tempfile
         import uuid
 
-        settings = settings.model_copy(update={"sweep": uuid.uuid4().hex})
+        ledger = settings.cache
+        if ledger is None and (settings.budget.sweep_tokens or settings.budget.sweep_cost):
+            # The spending of all worker processes, kept in a file that outlives none of them.
+            handle, ledger = tempfile.mkstemp(prefix="brink-llm-ledger-", suffix=".sqlite")
+            os.close(handle)
+            atexit.register(_remove, ledger)
+        settings = settings.model_copy(update={"sweep": uuid.uuid4().hex, "ledger": ledger})
     return settings
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
 
 
 def _check_fallbacks(settings: Any) -> None:

@@ -11,9 +11,10 @@ choice.
 
 A decision's score is the sum of its choices' weights, as Rivera et al. sum the actions of
 a turn; profiles count only decisions that chose something, because only some
-decision-makers log their waits, and a wait would be status quo (0) anyway. A side's *signal-action gap* is the mean weight of its
-deeds (actions, orders, holds and releases, answers) minus that of its words (the drafts it
-sends): positive when it acts harder than it speaks.
+decision-makers log their waits, and a wait would be status quo (0) anyway. A side's
+*signal-action gap* is the mean weight of its deeds (actions, orders, holds and releases,
+answers) minus that of its words (the drafts it sends): positive when it acts harder than
+it speaks.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from typing import Any
 
 from brinkmanship.analysis.stats import wilson
 from brinkmanship.analysis.storage import Store
-from brinkmanship.analysis.summary import _difference, _mean, _r
 from brinkmanship.analysis.study import BASELINE
+from brinkmanship.analysis.summary import _difference, _mean, _r
 from brinkmanship.escalation import TAXONOMY
 
 MEANS = ("esc_mean", "esc_max", "signal_action_gap", "violent_choices", "nuclear_choices",

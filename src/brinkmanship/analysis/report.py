@@ -16,10 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from brinkmanship.analysis.metrics import metrics_lines
 from brinkmanship.analysis.montecarlo import Results, open_results
 from brinkmanship.analysis.plots import (
     comparison_figure,
     escalation_figure,
+    metrics_figure,
     outcome_figure,
     save_png,
     sweep_figure,
@@ -141,6 +143,11 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
     sections: list[tuple[str, str, bytes, str]] = []
     sections.append(("Outcomes", "outcomes", save_png(outcome_figure(sc, summaries)),
                      _outcome_table(summaries)))
+    table = res.metrics()
+    sections.append(("Escalation metrics", "metrics", save_png(metrics_figure(table)),
+                     "<pre>" + html.escape("\n".join(metrics_lines(table))) + "</pre>"
+                     "<p>Scores on the escalation taxonomy of docs/escalation.md; arms are "
+                     "paired on the same seeds.</p>"))
     for a in res.arms[:MAX_FAN_CHARTS]:
         profile = escalation_profile(res.store, a)
         sections.append((f"Escalation over time ({a})", f"escalation-{_slug(a)}",

@@ -182,7 +182,7 @@ class Study:
             assert self.llm is not None
             data["llm_runtime"] = {"cache": self.llm.cache, "offline": self.llm.offline,
                                    "budget": self.llm.budget.model_dump(),
-                                   "sweep": self.llm.sweep}
+                                   "sweep": self.llm.sweep, "ledger": self.llm.ledger}
         return _canonical(data)
 
     @cached_property

@@ -120,10 +120,17 @@ class LLMSettings(_Strict):
     cache: str | None = None
     offline: bool = False
     budget: LLMBudget = Field(default_factory=LLMBudget)
-    sweep: str = Field("", description="The ledger of sweep budgets (set by the command).")
+    sweep: str = Field("", description="The sweep whose spending counts against the sweep "
+                       "budgets (set by the command).")
+    ledger: str | None = Field(None, description="The SQLite file that keeps a sweep's "
+                               "spending across worker processes (default: the cache).")
 
     @model_validator(mode="after")
     def _names(self) -> LLMSettings:
+        swept = self.budget.sweep_tokens or self.budget.sweep_cost
+        if swept and self.sweep and not (self.cache or self.ledger):
+            raise ValueError("a sweep budget needs a file to keep the spending in (a cache "
+                             "or a ledger)")
         for name in self.agents:
             if not name or ":" in name or "=" in name or "," in name:
                 raise ValueError(f"agent name {name!r}: no ':', '=' or ',' and not empty")
@@ -225,6 +232,10 @@ def read_prompt_file(path: Path, where: str) -> str:
         raise LLMConfigError(f"{where}: system prompt {path}: {exc.strerror}") from None
 
 
+AGENT_OPTIONS = ("model", "base_url", "key_env", "temperature", "seed", "max_tokens",
+                 "timeout_s", "retries", "backoff_s", "response_format", "epoch",
+                 "prompt_price", "completion_price")
+"""The options that describe the agent ``default``."""
 ENV = {"model": "BRINK_LLM_MODEL", "base_url": "BRINK_LLM_BASE_URL",
        "key_env": "BRINK_LLM_KEY_ENV", "temperature": "BRINK_LLM_TEMPERATURE",
        "seed": "BRINK_LLM_SEED", "system_prompt_file": "BRINK_LLM_SYSTEM_PROMPT",
@@ -252,10 +263,7 @@ def settings_from(options: Mapping[str, Any], environ: Mapping[str, str] | None 
     extra: dict[str, Any] = {}
     if given.get("agents_file"):
         agents, extra = read_agents_file(given["agents_file"])
-    agent_fields = {k: given[k] for k in ("model", "base_url", "key_env", "temperature",
-                                          "seed", "max_tokens", "timeout_s", "retries",
-                                          "backoff_s", "response_format", "epoch",
-                                          "prompt_price", "completion_price") if k in given}
+    agent_fields: dict[str, Any] = {k: given[k] for k in AGENT_OPTIONS if k in given}
     if "system_prompt_file" in given:
         agent_fields["system_prompt"] = read_prompt_file(Path(given["system_prompt_file"]),
                                                          "--llm-system-prompt")

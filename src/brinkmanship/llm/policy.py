@@ -79,7 +79,9 @@ class LLMPolicy:
         self.name = "llm" if agent_name == DEFAULT_AGENT else f"llm:{agent_name}"
         self.transport: Transport = transport or OpenAITransport()
         self.cache = ResponseCache(self.settings.cache) if self.settings.cache else None
-        self.ledger: ResponseCache | Ledger = self.cache or Ledger()
+        ledger = self.settings.ledger
+        self.ledger: ResponseCache | Ledger = ResponseCache(ledger) if ledger else \
+            self.cache or Ledger()
         self.sleep = sleep
         self.formats: dict[tuple[str, str], int] = {}
         self.stats = {"calls": 0, "fetched": 0, "cached": 0, "tokens": 0}

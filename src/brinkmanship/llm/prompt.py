@@ -90,7 +90,8 @@ def parse_answer(text: str, shape: type[BaseModel], options: int) -> Any:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "answer"
         raise AnswerError(f"{where}: {first['msg']}") from None
-    picks = answer.choices if isinstance(answer, LeaderAnswer) else answer.recommend
+    picks = answer.choices if isinstance(answer, LeaderAnswer) else \
+        getattr(answer, "recommend", [])
     for n in picks:
         if not 1 <= n <= options:
             raise AnswerError(f"option {n} is not offered (the options are 1 to {options})"

@@ -762,7 +762,7 @@ class DecisionModel(Sourced):
 EscalationCategory = Literal["de_escalation", "status_quo", "posturing", "non_violent_escalation",
                              "violent_escalation", "nuclear"]
 """The categories of the escalation taxonomy (``docs/escalation.md``), lowest first."""
-ESCALATION_TAXONOMY = "brinkmanship.escalation/1"
+ESCALATION_TAXONOMY: Literal["brinkmanship.escalation/1"] = "brinkmanship.escalation/1"
 KahnRung = Annotated[int, Field(ge=0, le=44, description="The nearest rung of Herman Kahn's "
                                 "escalation ladder (On Escalation, 1965): 0 'disagreement - "
                                 "cold war' to 44 'spasm or insensate war'.")]
