@@ -75,7 +75,8 @@ class Scale:
             if scale else {}
         self.messages = {e.message: Placement(e.category, e.kahn) for e in scale.messages} \
             if scale else {}
-        self.orders = {e.order: (Placement(e.on, e.kahn_on), Placement(e.off, e.kahn_off))
+        self.orders = {e.order: (Placement(e.in_force, e.kahn_in_force),
+                                 Placement(e.rescinded, e.kahn_rescinded))
                        for e in scale.orders} if scale else {}
 
     def place(self, option: Option) -> Placement:

@@ -779,25 +779,34 @@ class ScaleEntry(Sourced):
 
 
 class RungScale(ScaleEntry):
+    """A rung placed on the taxonomy."""
+
     rung: Id = Field(description="A rung of the ladder; actions that raise the ladder to it "
                      "are scored so, unless the action has an entry of its own.")
 
 
 class ActionScale(ScaleEntry):
+    """An action placed on the taxonomy (ahead of the rung it raises the ladder to)."""
+
     action: Id = Field(description="An action the scenario declares.")
 
 
 class MessageScale(ScaleEntry):
+    """A message draft placed on the taxonomy."""
+
     message: Id = Field(description="A message draft; without an entry a draft is scored by "
                         "its kind (docs/escalation.md).")
 
 
 class OrderScale(Sourced):
+    """A standing order's two changes placed on the taxonomy."""
+
     order: Id = Field(description="A standing order.")
-    on: EscalationCategory = Field(description="Putting the order in force.")
-    off: EscalationCategory = Field(description="Rescinding it.")
-    kahn_on: KahnRung | None = Field(None, description="Kahn's rung of putting it in force.")
-    kahn_off: KahnRung | None = Field(None, description="Kahn's rung of rescinding it.")
+    in_force: EscalationCategory = Field(description="Putting the order in force.")
+    rescinded: EscalationCategory = Field(description="Rescinding it.")
+    kahn_in_force: KahnRung | None = Field(None, description="Kahn's rung of putting it in "
+                                           "force.")
+    kahn_rescinded: KahnRung | None = Field(None, description="Kahn's rung of rescinding it.")
 
 
 class EscalationScale(Strict):
@@ -807,10 +816,13 @@ class EscalationScale(Strict):
 
     taxonomy: Literal["brinkmanship.escalation/1"] = Field(
         ESCALATION_TAXONOMY, description="The taxonomy's version (docs/escalation.md).")
-    rungs: list[RungScale] = Field(default_factory=list)
-    actions: list[ActionScale] = Field(default_factory=list)
-    orders: list[OrderScale] = Field(default_factory=list)
-    messages: list[MessageScale] = Field(default_factory=list)
+    rungs: list[RungScale] = Field(default_factory=list, description="The ladder's rungs.")
+    actions: list[ActionScale] = Field(default_factory=list, description="Actions, where "
+                                       "the rung they reach does not say enough.")
+    orders: list[OrderScale] = Field(default_factory=list, description="Standing orders "
+                                     "put in force and rescinded.")
+    messages: list[MessageScale] = Field(default_factory=list, description="Message drafts, "
+                                         "where their kind does not say enough.")
 
 
 class Scenario(Strict):
