@@ -45,7 +45,7 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test,analysis,ray,envs]'
+	$(PIP) -e '.[test,analysis,ray,envs,llm]'
 	touch $@ $(VENV)/.core
 
 clean:

@@ -220,3 +220,14 @@ def test_prompts_hold_names_not_ids_and_no_other_sides_secrets(harbour: Scenario
     for prompt in told["azure_pm"] + told["crimson_pm"]:
         assert "quiet_fishing" not in prompt and "azure_pm" not in prompt
         assert "history" not in prompt.lower()
+
+
+def test_a_model_that_asks_to_be_woken_at_once_cannot_hold_the_clock(
+        harbour: Scenario) -> None:
+    now = json.dumps({"reasoning": "Ask me again now.", "choices": [], "wait_hours": 0})
+    with FakeModelServer(default=lambda r: now) as srv:
+        run = simulate(harbour, {SEAT: llm_policy("llm", settings(srv))}, seed=1)
+    assert run.events[-1]["kind"] == "end"
+    # One wake-up pending at a time, a quarter of an hour apart at the least: over the
+    # 72-hour horizon at most 288 of them, besides the decision points and the news.
+    assert len(decisions(run.events)) <= 72 * 4 + 12 + 20

@@ -54,6 +54,8 @@ from brinkmanship.scenario.schema import Scenario
 from brinkmanship.seat import TurnView, numbered, turn_view
 
 FORMATS = ("json_schema", "json_object", "none")
+MIN_WAIT_HOURS = 0.25
+"""The shortest wait a model may ask for (a quarter of an hour)."""
 MEMORY = 12
 """How many of its earlier decisions a leader's prompt recalls."""
 
@@ -93,6 +95,7 @@ class LLMPolicy:
         self.memory: list[str] = []
         self.tokens, self.cost = 0, 0.0
         self.exhausted: str | None = None
+        self.next_wake: Any = None
         self.fallback: Policy | None = None
         if self.agent.fallback != "wait":
             from brinkmanship.policies.registry import make_policy
@@ -141,7 +144,15 @@ class LLMPolicy:
         choices = [options[n - 1] for n in answer.choices]
         wake = None
         if answer.wait_hours is not None:
-            wake = min(obs.now + timedelta(hours=answer.wait_hours), self.ix.sc.scenario.end)
+            # At least a quarter of an hour later, never past the horizon, and only one
+            # wake-up pending: a model that keeps asking to be woken "now" cannot hold the
+            # clock still or multiply its turns.
+            wake = obs.now + timedelta(hours=max(answer.wait_hours, MIN_WAIT_HOURS))
+            pending = self.next_wake is not None and obs.now < self.next_wake <= wake
+            if wake >= self.ix.sc.scenario.end or pending:
+                wake = None
+            else:
+                self.next_wake = wake
         labels = [view.options[n - 1].label for n in answer.choices]
         self.memory = [*self.memory, f"{view.now.text}: " + ("; ".join(labels) or "waited")
                        + f" \u2014 {answer.reasoning[:300]}"][-MEMORY:]
