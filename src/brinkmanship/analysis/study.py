@@ -101,7 +101,7 @@ class Study:
 
         chosen = dict(policies or {})
         default = default or DEFAULT
-        _check_policy(default, llm, "--default-policy")
+        _check_policy(default, llm, f"--default-policy {default}")
         ix = Index(scenario)
         for actor, name in sorted(chosen.items()):
             if actor not in ix.actors:
