@@ -49,7 +49,8 @@ escalation:
   actions:
     - {action: fleet_to_battle, category: posturing, kahn: 5, assumption: test}
   orders:
-    - {order: fire_on_intruders, in_force: violent_escalation, rescinded: status_quo, assumption: test}
+    - {order: fire_on_intruders, in_force: violent_escalation, rescinded: status_quo,
+       assumption: test}
 """), "inline")
     scale = Scale(sc)
     bombard = scale.place(Option("act", "bombard_guns"))
