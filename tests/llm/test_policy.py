@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 
 from conftest import accepting, settings
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from brinkmanship import simulate
 from brinkmanship.engine.events import validate_log
@@ -231,3 +234,21 @@ def test_a_model_that_asks_to_be_woken_at_once_cannot_hold_the_clock(
     # One wake-up pending at a time, a quarter of an hour apart at the least: over the
     # 72-hour horizon at most 288 of them, besides the decision points and the news.
     assert len(decisions(run.events)) <= 72 * 4 + 12 + 20
+
+
+@settings_hypothesis(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["reasoning", "choices", "wait_hours", "x"]), inner, max_size=4),
+    max_leaves=12).map(lambda v: json.dumps(v))))
+def test_any_answer_text_is_used_or_refused_with_a_reason(text: str) -> None:
+    from brinkmanship.llm.prompt import AnswerError, LeaderAnswer, parse_answer
+
+    try:
+        answer = parse_answer(text, LeaderAnswer, 5)
+    except AnswerError as exc:
+        assert str(exc)
+        return
+    assert all(1 <= n <= 5 for n in answer.choices)
+    assert answer.wait_hours is None or 0 <= answer.wait_hours <= 87_660
