@@ -142,8 +142,9 @@ def _send(ix: Index, ev: Event) -> str:
     terms = f" — terms: {_terms(ix, ev['terms'])}" if ev["terms"] else ""
     if ev["private_terms"]:
         terms += f" — off the record: {_terms(ix, ev['private_terms'])}"
+    said = f" — “{ev['text']}”" if ev.get("text") else ""
     return (f"sends {_msg_name(ix, ev)} ({ev['type']}) to {_name(ix, ev['to'])} "
-            f"over {ch} [{vis}]{terms}")
+            f"over {ch} [{vis}]{terms}{said}")
 
 
 def _deliver(ix: Index, ev: Event) -> str:

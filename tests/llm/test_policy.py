@@ -252,3 +252,35 @@ def test_any_answer_text_is_used_or_refused_with_a_reason(text: str) -> None:
         return
     assert all(1 <= n <= 5 for n in answer.choices)
     assert answer.wait_hours is None or 0 <= answer.wait_hours <= 87_660
+
+
+def _letter_answer(issue: str, option: str) -> str:
+    return json.dumps({"reasoning": "Propose sharing.", "choices": [], "wait_hours": None,
+                       "letters": [{"route": 1, "public": False, "text": "Let us share it.",
+                                    "terms": [{"issue": issue, "option": option}],
+                                    "private_terms": []}]})
+
+
+def test_a_model_writes_a_letter_of_its_own_in_names(harbour: Scenario) -> None:
+    script = [Step(text=_letter_answer("Control of the harbour", "shared"))]
+    with FakeModelServer(script, default=lambda r: GOOD) as srv:
+        run = simulate(harbour, {SEAT: llm_policy("llm", settings(srv))}, seed=1)
+        prompt = srv.requests[0]["messages"][1]["content"]
+    assert "You may also write letters of your own" in prompt
+    assert "R1. to Crimson premier over" in prompt and "Control of the harbour: " in prompt
+    sent = [e for e in run.events if e["kind"] == "send" and e["actor"] == SEAT]
+    assert sent[0]["terms"] == {"harbour": "shared"} and sent[0]["text"] == "Let us share it."
+    assert decisions(run.events)[0]["letters"] == [sent[0]["id"]]
+    from brinkmanship.narrative import narrate
+
+    assert any("\u201cLet us share it.\u201d" in line for line in narrate(harbour, run.events))
+
+
+def test_a_letter_on_an_unknown_issue_is_asked_again(harbour: Scenario) -> None:
+    script = [Step(text=_letter_answer("The moon", "ours")), Step(text=GOOD)]
+    with FakeModelServer(script, default=lambda r: GOOD) as srv:
+        run = simulate(harbour, {SEAT: llm_policy("llm", settings(srv))}, seed=1)
+    first = calls(run.events)[0]
+    assert first["error"].startswith("invalid answer: letters[0].terms[0].issue: no issue "
+                                     "'The moon' (issues: Control of the harbour")
+    assert calls(run.events)[1]["error"] is None

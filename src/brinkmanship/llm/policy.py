@@ -37,6 +37,7 @@ from brinkmanship.llm.prompt import (
     AdviserAnswer,
     AnswerError,
     LeaderAnswer,
+    letters_of,
     parse_answer,
     repair_note,
     situation,
@@ -49,7 +50,8 @@ from brinkmanship.llm.transport import (
     TransportError,
     complete_with_retries,
 )
-from brinkmanship.policies.base import Decision, Observation, Policy
+from brinkmanship.engine.letters import letters_problem
+from brinkmanship.policies.base import Decision, Letter, Observation, Policy
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.seat import TurnView, numbered, turn_view
 
@@ -105,8 +107,8 @@ class LLMPolicy:
 
     # -- deciding ------------------------------------------------------------------------
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
-        if not obs.options:
-            return Decision()  # nothing to choose: no call
+        if not obs.options and not (obs.letter_form and obs.letter_form.routes):
+            return Decision()  # nothing to choose and nothing to write: no call
         seed = self.agent.seed if self.agent.seed is not None else int(rng.integers(2**31))
         view = turn_view(self.ix, Turn(self.turns, obs.actor, obs.reason, obs))
         self.turns += 1
@@ -130,16 +132,22 @@ class LLMPolicy:
             assert got.text is not None
             try:
                 answer: LeaderAnswer = parse_answer(got.text, LeaderAnswer, len(view.options))
+                letters = letters_of(answer, view)
+                problem = letters_problem(letters, obs.letter_form)
+                if problem is not None:
+                    raise AnswerError(problem)
             except AnswerError as exc:
                 failure = got.call["error"] = f"invalid answer: {exc}"
                 messages = [*messages, {"role": "assistant", "content": got.text},
                             {"role": "user", "content": repair_note(str(exc))}]
                 continue
-            return self._decision(obs, view, answer, trace | {"attempts": attempt}, calls)
+            return self._decision(obs, view, answer, letters, trace | {"attempts": attempt},
+                                  calls)
         return self._fallback(obs, rng, trace | {"fallback": failure}, calls)
 
     def _decision(self, obs: Observation, view: TurnView, answer: LeaderAnswer,
-                  trace: dict[str, Any], calls: list[dict[str, Any]]) -> Decision:
+                  letters: list[Letter], trace: dict[str, Any],
+                  calls: list[dict[str, Any]]) -> Decision:
         options = numbered(obs.options)
         choices = [options[n - 1] for n in answer.choices]
         wake = None
@@ -154,21 +162,23 @@ class LLMPolicy:
             else:
                 self.next_wake = wake
         labels = [view.options[n - 1].label for n in answer.choices]
+        labels += [f"wrote to {self.ix.actors[x.to].name}: \u201c{x.text[:200]}\u201d"
+                   for x in letters]
         self.memory = [*self.memory, f"{view.now.text}: " + ("; ".join(labels) or "waited")
                        + f" \u2014 {answer.reasoning[:300]}"][-MEMORY:]
         trace = trace | {"reasoning": answer.reasoning, "chosen": [c.key for c in choices],
                          "wait_hours": answer.wait_hours}
-        return Decision(choices, wake, trace, calls)
+        return Decision(choices, wake, trace, letters, calls)
 
     def _fallback(self, obs: Observation, rng: np.random.Generator, trace: dict[str, Any],
                   calls: list[dict[str, Any]]) -> Decision:
         """The recorded fallback: wait, or the agent's built-in decision-maker."""
         trace["fallback_by"] = self.agent.fallback
         if self.fallback is None:
-            return Decision([], None, trace, calls)
+            return Decision([], None, trace, calls=calls)
         inner = self.fallback.decide(obs, rng)
         trace["fallback_trace"] = inner.trace
-        return Decision(inner.choices, inner.wake_at, trace, calls)
+        return Decision(inner.choices, inner.wake_at, trace, inner.letters, calls)
 
     def _advice(self, name: str, role: str, agent: Agent, view: TurnView, seed: int,
                 calls: list[dict[str, Any]]) -> str | None:

@@ -28,9 +28,13 @@ side, weighing the risk of war against what you would give up.
 
 Answer with one JSON object and nothing else:
 {"reasoning": "<why, in a few sentences>", "choices": [<option numbers>], \
-"wait_hours": <number or null>}
+"wait_hours": <number or null>, "letters": [<letters of your own, usually none>]}
 "choices" may hold several options or none (none waits for news). "wait_hours", if a \
-number, asks to be consulted again after that many hours at the latest."""
+number, asks to be consulted again after that many hours at the latest. When you are told \
+you may write letters of your own, each letter is {"route": <route number>, "public": \
+<true or false>, "terms": [{"issue": "<issue>", "option": "<option>"}], "private_terms": \
+[...], "text": "<what the letter says>"}: terms make it an offer the other side may \
+accept; off-the-record terms are seen only by the two ends."""
 
 ADVISER_SYSTEM = """\
 You advise {leader} in an international crisis that may end in war. {role}
@@ -43,6 +47,27 @@ Answer with one JSON object and nothing else:
 MAX_TEXT = 4000
 
 
+class TermAnswer(BaseModel):
+    """One term of a letter: an issue and an option, by name."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    issue: str
+    option: str
+
+
+class LetterAnswer(BaseModel):
+    """A letter a leader model writes."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    route: int
+    public: bool = False
+    terms: list[TermAnswer] = Field(default_factory=list, max_length=32)
+    private_terms: list[TermAnswer] = Field(default_factory=list, max_length=32)
+    text: str = Field("", max_length=MAX_TEXT)
+
+
 class LeaderAnswer(BaseModel):
     """What a leader model must answer."""
 
@@ -51,6 +76,7 @@ class LeaderAnswer(BaseModel):
     reasoning: str = Field(max_length=MAX_TEXT)
     choices: list[int] = Field(max_length=16)
     wait_hours: float | None = Field(None, ge=0, le=87_660)
+    letters: list[LetterAnswer] = Field(default_factory=list, max_length=8)
 
 
 class AdviserAnswer(BaseModel):
@@ -67,10 +93,15 @@ def _strict_schema(properties: dict[str, Any]) -> dict[str, Any]:
             "additionalProperties": False}
 
 
+_TERMS = {"type": "array", "items": _strict_schema({"issue": {"type": "string"},
+                                                    "option": {"type": "string"}})}
 LEADER_SCHEMA = _strict_schema({
     "reasoning": {"type": "string"},
     "choices": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-    "wait_hours": {"type": ["number", "null"], "minimum": 0}})
+    "wait_hours": {"type": ["number", "null"], "minimum": 0},
+    "letters": {"type": "array", "items": _strict_schema({
+        "route": {"type": "integer", "minimum": 1}, "public": {"type": "boolean"},
+        "terms": _TERMS, "private_terms": _TERMS, "text": {"type": "string"}})}})
 ADVISER_SCHEMA = _strict_schema({
     "advice": {"type": "string"},
     "recommend": {"type": "array", "items": {"type": "integer", "minimum": 1}}})
@@ -135,6 +166,7 @@ def situation(view: TurnView, memory: list[str], advice: list[str]) -> str:
     if advice:
         parts.append("Your advisers:\n" + "\n".join(f"- {a}" for a in advice))
     parts.append(options_text(view))
+    parts.append(letter_form_text(view))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -245,3 +277,64 @@ def options_text(view: TurnView) -> str:
     lines = [f"{o.number}. [{o.group}] {o.label}" for o in view.options]
     return ("Your options (choose any of them by number, or none to wait):\n"
             + "\n".join(lines))
+
+
+def letter_form_text(view: TurnView) -> str:
+    """What the seat may write in letters of its own, if it may write any."""
+    form = view.letter_form
+    if form is None or not form.routes:
+        return ""
+    routes = [f"R{n}. to {r.recipient.name} over {r.channel.name}"
+              f"{' (a public channel: the letter is public)' if r.always_public else ''}"
+              for n, r in enumerate(form.routes, 1)]
+    issues = [f"- {i.issue.name}: " + "; ".join(
+        f"{o.name}{' (as things stand)' if o.id == i.status_quo else ''}" for o in i.options)
+        for i in form.issues]
+    return ("You may also write letters of your own (at most "
+            f"{form.per_decision} now), each over one route, given by its number:\n"
+            + "\n".join(routes)
+            + ("\nIssues its terms may settle, with their options:\n" + "\n".join(issues)
+               if issues else "")
+            + f"\nOff-the-record terms are {'allowed' if form.private_terms else 'not allowed'}"
+            f"; the text is at most {form.max_text} characters.")
+
+
+def letters_of(answer: LeaderAnswer, view: TurnView) -> list[Any]:
+    """The engine's letters an answer writes, issues and options read by name (or id);
+    :class:`AnswerError` names a letter that cannot be sent."""
+    from brinkmanship.policies.base import Letter
+
+    form = view.letter_form
+    if answer.letters and (form is None or not form.routes):
+        raise AnswerError("no letter may be written now: give \"letters\": []")
+    out = []
+    for n, written in enumerate(answer.letters):
+        assert form is not None
+        if not 1 <= written.route <= len(form.routes):
+            raise AnswerError(f"letters[{n}].route: there is no route {written.route} "
+                              f"(routes are 1 to {len(form.routes)})")
+        route = form.routes[written.route - 1]
+        out.append(Letter(route.recipient.id, route.channel.id,
+                          _term_ids(written.terms, form, f"letters[{n}].terms"),
+                          _term_ids(written.private_terms, form,
+                                    f"letters[{n}].private_terms"),
+                          written.text, written.public or route.always_public))
+    return out
+
+
+def _term_ids(terms: list[TermAnswer], form: Any, where: str) -> dict[str, str]:
+    out = {}
+    for k, term in enumerate(terms):
+        issue = next((i for i in form.issues if term.issue.strip().lower()
+                      in (i.issue.name.lower(), i.issue.id)), None)
+        if issue is None:
+            raise AnswerError(f"{where}[{k}].issue: no issue {term.issue!r} (issues: "
+                              + "; ".join(i.issue.name for i in form.issues) + ")")
+        option = next((o for o in issue.options if term.option.strip().lower()
+                       in (o.name.lower(), o.id)), None)
+        if option is None:
+            raise AnswerError(f"{where}[{k}].option: {issue.issue.name} has no option "
+                              f"{term.option!r} (options: "
+                              + "; ".join(o.name for o in issue.options) + ")")
+        out[issue.issue.id] = option.id
+    return out
