@@ -27,6 +27,7 @@ import numpy as np
 
 from brinkmanship.engine.game import Turn
 from brinkmanship.engine.index import Index
+from brinkmanship.engine.letters import letters_problem
 from brinkmanship.llm.cache import Cached, Ledger, ResponseCache, request_key
 from brinkmanship.llm.config import DEFAULT_AGENT, Agent, LLMSettings
 from brinkmanship.llm.prompt import (
@@ -50,7 +51,6 @@ from brinkmanship.llm.transport import (
     TransportError,
     complete_with_retries,
 )
-from brinkmanship.engine.letters import letters_problem
 from brinkmanship.policies.base import Decision, Letter, Observation, Policy
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.seat import TurnView, numbered, turn_view
