@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import accepting, settings
+from llm_helpers import accepting, settings
 
 pytest.importorskip("duckdb")
 

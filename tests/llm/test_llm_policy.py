@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import accepting, settings
 from hypothesis import given
 from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
+from llm_helpers import accepting, settings
 
 from brinkmanship import simulate
 from brinkmanship.engine.events import validate_log
