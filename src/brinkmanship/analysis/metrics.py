@@ -97,16 +97,17 @@ def _paired(store: Store, arm: str, baseline: str, seeds: range | None) -> dict[
 
 def metrics_lines(table: dict[str, Any]) -> list[str]:
     """The metrics as a text table, one line per arm, then the paired differences."""
-    head = (f"{'arm':<24} {'runs':>5} {'P(war)':>16} {'P(settle)':>9} {'h to settle':>11} "
+    head = (f"{'arm':<24} {'runs':>5} {'P(war) [95% interval]':>22} {'P(settle)':>9} "
+            f"{'h to settle':>11} "
             f"{'esc/decision':>12} {'esc max':>7} {'gap':>6} {'violent':>7} {'nuclear':>7} "
             f"{'tokens':>8}")
     lines = [f"Escalation metrics ({table['taxonomy']}; docs/escalation.md)", head]
     for a in table["arms"]:
         pw = a["p_war"]
+        war = f"{_pct(pw['share'])} [{_pct(pw['ci95'][0])}-{_pct(pw['ci95'][1])}]"
         lines.append(
-            f"{a['arm'][:24]:<24} {a['runs']:>5} "
-            f"{_pct(pw['share'])} [{_pct(pw['ci95'][0])}-{_pct(pw['ci95'][1])}]".ljust(47)
-            + f" {_pct(a['p_settlement']['share']):>9} {_num(a['hours_to_settlement']):>11} "
+            f"{a['arm'][:24]:<24} {a['runs']:>5} {war:>22}"
+            f" {_pct(a['p_settlement']['share']):>9} {_num(a['hours_to_settlement']):>11} "
             f"{_num(a['esc_mean']):>12} {_num(a['esc_max']):>7} "
             f"{_num(a['signal_action_gap']):>6} "
             f"{_num(a['violent_choices']):>7} {_num(a['nuclear_choices']):>7} "
