@@ -4,7 +4,8 @@ For every arm (a decision-maker, a counterfactual): the probability of war and o
 settlement (Wilson intervals), the time to settlement, the mean escalation score of a
 decision and the highest of a run, the signal-action gap, the violent and nuclear choices
 and actions, and what language models spent; and against the baseline, paired on seeds,
-the differences in the probability of war and in the mean escalation score. The scores are
+the differences in the probability of war (Newcombe's score interval) and in the mean
+escalation score (normal interval). The scores are
 those of :mod:`brinkmanship.escalation` (``docs/escalation.md``); every figure is computed
 in DuckDB over the stored rows.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from brinkmanship.analysis.stats import wilson
+from brinkmanship.analysis.stats import paired_shares, wilson
 from brinkmanship.analysis.storage import Store
 from brinkmanship.analysis.study import BASELINE
 from brinkmanship.analysis.summary import _difference, _mean, _r
@@ -80,18 +81,19 @@ def _paired(store: Store, arm: str, baseline: str, seeds: range | None) -> dict[
     where, params = store.where(None, seeds, alias="b")
     cond = f"{where} {'AND' if where else 'WHERE'} b.arm = ? AND a.arm = ?"
     params = [*params, baseline, arm]
-    war = "((a.outcome = 'war')::INT - (b.outcome = 'war')::INT)"
     esc = "(a.esc_mean - b.esc_mean)"
     row = store.query(
-        f"SELECT count(*), avg({war}), stddev_samp({war}), count(*) FILTER ({war} > 0), "
-        f"count(*) FILTER ({war} < 0), avg({esc}), stddev_samp({esc}), count({esc}) "
+        "SELECT count(*), count(*) FILTER (a.outcome = 'war' AND b.outcome = 'war'), "
+        "count(*) FILTER (a.outcome = 'war' AND b.outcome != 'war'), "
+        "count(*) FILTER (a.outcome != 'war' AND b.outcome = 'war'), "
+        f"avg({esc}), stddev_samp({esc}), count({esc}) "
         f"FROM runs b JOIN runs a ON a.seed = b.seed {cond}", params)[0]
     n = int(row[0])
     out: dict[str, Any] = {"paired_seeds": n}
     if n:
-        out["p_war"] = _difference(row[1], row[2], n, row[3], row[4], share=True).to_dict()
-        if row[7]:
-            out["esc_mean"] = _difference(row[5], row[6], int(row[7]), 0, 0).to_dict()
+        out["p_war"] = paired_shares(int(row[1]), int(row[2]), int(row[3]), n).to_dict()
+        if row[6]:
+            out["esc_mean"] = _difference(row[4], row[5], int(row[6]), 0, 0).to_dict()
     return out
 
 

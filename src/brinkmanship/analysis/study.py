@@ -88,6 +88,10 @@ class Study:
     # the cache, the offline switch and the model budgets travel in the blob only.
     llm: LLMSettings | None = field(default=None, compare=False)
 
+    def __repr__(self) -> str:
+        arms = ", ".join(a.name for a in self.arms[:4]) + (", …" if len(self.arms) > 4 else "")
+        return f"<Study {self.scenario.scenario.id}: arms {arms}; {self.fingerprint[:12]}>"
+
     @classmethod
     def make(cls, scenario: Scenario, policies: Mapping[str, str] | None = None,
              arms: Sequence[Arm] | None = None, imports: Sequence[str] = (),

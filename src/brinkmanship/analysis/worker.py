@@ -10,13 +10,11 @@ import dataclasses
 import gc
 from collections.abc import Iterable, Mapping
 
-from brinkmanship.analysis.counterfactual import ForcingPolicy
+from brinkmanship.analysis.counterfactual import run_prepared
 from brinkmanship.analysis.rows import Row, row_of
 from brinkmanship.analysis.study import Study, import_modules
 from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.run import Run
-from brinkmanship.games import simulate
-from brinkmanship.policies.base import Policy
 
 _STUDIES: dict[tuple[str, tuple[tuple[str, int], ...]], Study] = {}
 YOUNG_COLLECTION_EVERY = 100_000
@@ -56,14 +54,9 @@ def study_of(fingerprint: str, blob: bytes, budgets: Mapping[str, int] | None = 
 
 def simulate_arm(study: Study, arm: str, seed: int) -> Run:
     """One run of ``arm`` of the study: the same log on every backend and every call."""
-    prep = study.prepared(arm)
     # Fresh decision-makers every run: policies may keep state within a run.
-    names = study.arm_policies(arm)
-    policies: dict[str, Policy | str] = {a: study.policy(n) for a, n in names.items()}
-    for actor in {f.actor for f in prep.force}:
-        policies[actor] = ForcingPolicy(study.policy(names[actor]), prep.force)
-    iv = dataclasses.replace(prep.interventions, budgets=study.budgets)
-    return simulate(prep.scenario, policies, seed, iv)
+    return run_prepared(study.prepared(arm), study.arm_policies(arm), seed, study.budgets,
+                        make=study.policy)
 
 
 def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:

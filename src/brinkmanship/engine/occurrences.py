@@ -60,16 +60,23 @@ class Interventions:
     arrivals: Mapping[str, datetime] = field(default_factory=dict)
     until: datetime | None = None
     budgets: Budgets = field(default_factory=Budgets)
+    # Both False in a replay: a held response stays held, and no escalation chain runs on
+    # by chance, as the record says (an action that happened is a deed in the record).
+    hold_failures: bool = True
+    chains: bool = True
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe form, for saved games."""
+        # hold_failures and chains are written only when off, so that saved games of
+        # ordinary runs read as they always have.
+        extra = {name: False for name in ("hold_failures", "chains") if not getattr(self, name)}
         return {"hazards": self.hazards, "distortion": self.distortion,
                 "forbid_incidents": sorted(self.forbid_incidents),
                 "force_incidents": [[iso_utc(when), inc] for when, inc in self.force_incidents],
                 "closed_channels": sorted(self.closed_channels),
                 "arrivals": {mid: iso_utc(when) for mid, when in sorted(self.arrivals.items())},
                 "until": iso_utc(self.until) if self.until is not None else None,
-                "budgets": self.budgets.to_data()}
+                "budgets": self.budgets.to_data(), **extra}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Interventions:
@@ -87,7 +94,9 @@ class Interventions:
             arrivals={str(mid): _instant(when)
                       for mid, when in dict(data.get("arrivals", {})).items()},
             until=_instant(data["until"]) if data.get("until") is not None else None,
-            budgets=Budgets.from_data(data.get("budgets", {})))
+            budgets=Budgets.from_data(data.get("budgets", {})),
+            hold_failures=bool(data.get("hold_failures", True)),
+            chains=bool(data.get("chains", True)))
 
 
 def _instant(text: Any) -> datetime:
@@ -417,7 +426,8 @@ class Simulation(k.Kernel):
         seq = ev["seq"]
         self.consequences(action.effects, action.actor, action.public, seq)
         for link in self.ix.links_after.get(action.id, []):
-            fired = bool(self.rng("chain", link.id).random() < link.probability)
+            fired = self.iv.chains and \
+                bool(self.rng("chain", link.id).random() < link.probability)
             chain_ev = self.emit("chain", seq, link=link.id, after=link.after, then=link.then,
                                  fired=fired)
             if fired:
@@ -512,7 +522,8 @@ class Simulation(k.Kernel):
 
     def respond(self, resp: s.Response, cause: int) -> None:
         held = self.world.held[resp.id]
-        failed = held and bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
+        failed = held and self.iv.hold_failures and \
+            bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
         fires = not held or failed
         action = self.ix.actions[resp.action]
         if fires and not holds(action.requires, self.world):

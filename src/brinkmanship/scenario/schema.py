@@ -858,6 +858,14 @@ class EscalationScale(Strict):
 class Scenario(Strict):
     """A crisis, complete: everything the engine needs, as data."""
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(getattr(self, part))} {part}" for part in
+                           ("actors", "messages", "actions", "incidents"))
+        return f"<Scenario {self.scenario.id}: {self.scenario.title!r}; {counts}>"
+
+    def __str__(self) -> str:
+        return repr(self)
+
     scenario: Meta = Field(description="What the scenario is: name, title, time span, clocks.")
     sides: list[Side] = Field(min_length=1, description="The parties to the crisis.")
     actors: list[Actor] = Field(
