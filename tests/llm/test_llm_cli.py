@@ -118,3 +118,11 @@ def test_a_bad_agents_file_names_the_field(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert f"--llm-agents {agents}: agents.a: $.temprature: Extra inputs are not permitted" \
         in done.stderr
+
+
+def test_a_counterfactual_run_seats_a_model_too(server: FakeModelServer) -> None:
+    done = brink("run", "-s", HARBOUR, "--policy", "azure_pm=llm",
+                 "--force", "crimson_pm=send:share_offer", *model_options(server))
+    assert done.returncode == 0, done.stderr
+    assert server.calls > 0
+    assert "azure_pm (llm, fake-model)" in done.stderr
