@@ -239,6 +239,9 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "deadline": _deadline,
     "settlement": lambda ix, ev: "SETTLEMENT reached",
     "belief": _belief,
+    "type": lambda ix, ev: (f"{ix.sides[ev['side']].name} is "
+                            f"{next(k.name for k in ix.types[ev['side']] if k.id == ev['type'])}"
+                            " (drawn at the start; only its own side knows)"),
     "decision": _decision,
     "model_call": _model_call,
 }

@@ -268,6 +268,11 @@ def _minds(view: TurnView) -> str:
              f"{_chance(b.control)}, attack imminent {_chance(b.imminence)}"
              for b in view.beliefs]
     text = ("Your reading of the other sides:\n" + "\n".join(lines)) if lines else ""
+    if view.side_type is not None:
+        text += f"\nYour side is of the type: {view.side_type.name} (only your side knows)."
+    if view.type_priors:
+        text += "\nWhat the other sides may be, as commonly believed:\n" + "\n".join(
+            f"- {t.side.name}: {t.type.name} ({t.prior:.0%})" for t in view.type_priors)
     return (text + f"\nYour stress: {view.stress:.2f} (0 is calm).").strip()
 
 
