@@ -50,7 +50,7 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test,analysis,ray,envs,web,webtest]'
+	$(PIP) -e '.[test,analysis,ray,envs,web,webtest,llm]'
 	touch $@ $(VENV)/.core
 
 # Debian's Chromium for the browser tests (never `playwright install`). Where apt-get is

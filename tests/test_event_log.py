@@ -81,8 +81,32 @@ def _logs() -> tuple[tuple[str, tuple[EventDict, ...]], ...]:
                 logs.append((f"{sc.scenario.id}/{policy or 'default'}/{seed}", tuple(run.events)))
         if sc.history is not None:
             logs.append((f"{sc.scenario.id}/replay", tuple(replay(sc).events)))
+    logs.append(_model_log())
     logs.append(("cuba-1962/letter", _with_a_letter()))
     return tuple(logs)
+
+
+class _Accepting:
+    """A transport that answers every request in-process: the first option, or wait."""
+
+    def complete(self, base_url: str, api_key: str | None, request: dict[str, Any],
+                 timeout_s: float) -> Any:
+        from brinkmanship.llm.transport import Reply
+
+        text = request["messages"][-1]["content"]
+        picks = [1] if "\n1. [" in text else []
+        return Reply(json.dumps({"reasoning": "first", "choices": picks, "wait_hours": 4}),
+                     120, 20)
+
+
+def _model_log() -> tuple[str, tuple[EventDict, ...]]:
+    """A run with a language-model seat (model_call events), answered in-process."""
+    from brinkmanship.llm import Agent, LLMPolicy
+
+    sc = load_scenario("cuba-1962")
+    policy = LLMPolicy(Agent(model="m", base_url="http://127.0.0.1:9/v1"),
+                       transport=_Accepting())
+    return "cuba-1962/llm/0", tuple(simulate(sc, {"khrushchev": policy}, 0).events)
 
 
 def _with_a_letter() -> tuple[EventDict, ...]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,10 +76,159 @@ def _policies(specs: list[str]) -> dict[str, str]:
         actor, sep, name = spec.partition("=")
         if not sep or not actor or not name:
             fail(f"--policy wants ACTOR=NAME, got {spec!r}")
-        if name not in REGISTRY:
-            fail(f"--policy {spec}: unknown policy {name!r} (known: {', '.join(sorted(REGISTRY))})")
+        if name not in REGISTRY and not name.startswith("llm:"):
+            fail(f"--policy {spec}: unknown policy {name!r} (known: {', '.join(sorted(REGISTRY))}"
+                 ", llm:AGENT)")
         chosen[actor] = name
     return chosen
+
+
+# -- language-model seats ---------------------------------------------------------------------
+_LLM_OPTIONS: list[tuple[str, Any, Any, str]] = [
+    # (parameter, type, default, help)
+    ("llm_model", str | None, None, "The language model of the policy 'llm' (env "
+     "BRINK_LLM_MODEL)."),
+    ("llm_base_url", str | None, None, "Its OpenAI-compatible server, e.g. "
+     "http://localhost:8000/v1 (env BRINK_LLM_BASE_URL)."),
+    ("llm_key_env", str | None, None, "The environment variable holding the API key (env "
+     "BRINK_LLM_KEY_ENV); none for local servers."),
+    ("llm_temperature", float | None, None, "Sampling temperature."),
+    ("llm_seed", int | None, None, "The seed asked of the server (default: one drawn from the "
+     "run's seed)."),
+    ("llm_system_prompt", Path | None, None, "A file with the system prompt to use instead "
+     "of the built-in one."),
+    ("llm_max_tokens", int | None, None, "The most tokens of one answer."),
+    ("llm_timeout", float | None, None, "Seconds to wait for one answer."),
+    ("llm_retries", int | None, None, "Retries after a timeout, 429 or 5xx."),
+    ("llm_backoff", float | None, None, "First back-off in seconds (doubles each retry)."),
+    ("llm_response_format", str | None, None, "auto, json_schema, json_object or none."),
+    ("llm_epoch", int | None, None, "Sample epoch: a new one asks again what the cache holds."),
+    ("llm_agents", Path | None, None, "A YAML or JSON file of named agents (policies "
+     "llm:NAME), their advisers, seats and budgets (docs/language-models.md)."),
+    ("llm_cache", Path | None, None, "The SQLite response cache (env BRINK_LLM_CACHE): runs "
+     "replay from it with the server off."),
+    ("llm_offline", bool, False, "Never call a server; answer from the cache only."),
+    ("llm_run_tokens", int | None, None, "Budget: tokens of one model seat in one run."),
+    ("llm_run_cost", float | None, None, "Budget: cost of one model seat in one run."),
+    ("llm_sweep_tokens", int | None, None, "Budget: tokens fetched in the whole command."),
+    ("llm_sweep_cost", float | None, None, "Budget: cost fetched in the whole command."),
+    ("llm_prompt_price", float | None, None, "Cost of a million prompt tokens."),
+    ("llm_completion_price", float | None, None, "Cost of a million answer tokens."),
+]
+_LLM_FIELDS = {"llm_model": "model", "llm_base_url": "base_url", "llm_key_env": "key_env",
+               "llm_temperature": "temperature", "llm_seed": "seed",
+               "llm_system_prompt": "system_prompt_file", "llm_max_tokens": "max_tokens",
+               "llm_timeout": "timeout_s", "llm_retries": "retries", "llm_backoff": "backoff_s",
+               "llm_response_format": "response_format", "llm_epoch": "epoch",
+               "llm_agents": "agents_file", "llm_cache": "cache", "llm_offline": "offline",
+               "llm_run_tokens": "run_tokens", "llm_run_cost": "run_cost",
+               "llm_sweep_tokens": "sweep_tokens", "llm_sweep_cost": "sweep_cost",
+               "llm_prompt_price": "prompt_price", "llm_completion_price": "completion_price"}
+
+
+def with_llm_options(fn: Any) -> Any:
+    """Add the ``--llm-*`` options to a command; it receives them as ``llm`` (a dict of
+    settings fields, None where not given)."""
+    import functools
+    import inspect
+
+    sig = inspect.signature(fn, eval_str=True)
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                               annotation=Annotated[kind, typer.Option(
+                                   "--" + name.replace("_", "-"), help=text,
+                                   rich_help_panel="Language models")])
+             for name, kind, default, text in _LLM_OPTIONS]
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values()
+              if p.name != "llm"]
+
+    @functools.wraps(fn)
+    def command(**kwargs: Any) -> Any:
+        llm = {_LLM_FIELDS[name]: kwargs.pop(name) for name, *_ in _LLM_OPTIONS}
+        if llm["offline"] is False:
+            llm["offline"] = None
+        return fn(llm=llm, **kwargs)
+
+    command.__signature__ = sig.replace(parameters=[*params, *extra])  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in [*params, *extra]}
+    return command
+
+
+def _llm_settings(llm: dict[str, Any], chosen: dict[str, str], sweep: bool = False,
+                  also: list[str] | None = None) -> Any:
+    """The language-model settings the options describe, and the seats of the agents file
+    added to ``chosen`` (actors named by --policy keep theirs); None when no model seat
+    (among ``chosen`` and the policy names ``also`` used)."""
+    from brinkmanship.llm.config import LLMConfigError, is_llm_policy, seats_of, settings_from
+
+    try:
+        for actor, name in seats_of(llm).items():
+            chosen.setdefault(actor, name)
+        names = [*chosen.values(), *(also or [])]
+        if not any(is_llm_policy(n) for n in names) and not llm.get("agents_file"):
+            return None
+        settings = settings_from(llm)
+    except LLMConfigError as exc:
+        fail(str(exc))
+    _check_fallbacks(settings)
+    if sweep:
+        import tempfile
+        import uuid
+
+        ledger = settings.cache
+        if ledger is None and (settings.budget.sweep_tokens or settings.budget.sweep_cost):
+            # The spending of all worker processes, kept in a file that outlives none of them.
+            handle, ledger = tempfile.mkstemp(prefix="brink-llm-ledger-", suffix=".sqlite")
+            os.close(handle)
+            atexit.register(_remove, ledger)
+        settings = settings.model_copy(update={"sweep": uuid.uuid4().hex, "ledger": ledger})
+    return settings
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
+def _check_fallbacks(settings: Any) -> None:
+    from brinkmanship.llm.config import is_llm_policy
+    from brinkmanship.policies.registry import REGISTRY
+
+    for name, agent in settings.agents.items():
+        if agent.fallback != "wait" and (agent.fallback not in REGISTRY
+                                         or is_llm_policy(agent.fallback)):
+            fail(f"agent {name}: fallback {agent.fallback!r} is neither 'wait' nor a built-in "
+                 f"decision-maker ({', '.join(sorted(set(REGISTRY) - {'llm'}))})")
+
+
+def _bound_policies(chosen: dict[str, str], settings: Any) -> dict[str, Any]:
+    """``chosen`` with each language-model name replaced by its policy."""
+    if settings is None:
+        return dict(chosen)
+    from brinkmanship.llm.config import LLMConfigError, is_llm_policy
+    from brinkmanship.llm.policy import llm_policy
+
+    out: dict[str, Any] = {}
+    for actor, name in chosen.items():
+        try:
+            out[actor] = llm_policy(name, settings) if is_llm_policy(name) else name
+        except LLMConfigError as exc:
+            fail(f"--policy {actor}={name}: {exc}")
+    return out
+
+
+def _model_spending(policies: list[Any]) -> None:
+    """What the language-model seats of a run spent, on stderr."""
+    from brinkmanship.llm.policy import LLMPolicy
+
+    for policy in policies:
+        inner = getattr(policy, "inner", policy)  # a forced choice wraps the policy
+        if isinstance(inner, LLMPolicy):
+            policy = inner
+            actor = getattr(policy, "actor", "?")
+            st = policy.stats
+            typer.echo(f"brink: {actor} ({policy.name}, {policy.agent.model}): {st['calls']} "
+                       f"model calls, {st['fetched']} from the server, {st['cached']} from "
+                       f"the cache, {st['tokens']} tokens", err=True)
 
 
 def _budgets(events: int, steps: int, per_instant: int) -> Any:
@@ -152,7 +304,9 @@ def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path |
 
 
 @app.command()
+@with_llm_options
 def run(
+    llm: dict[str, Any],
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     seed: SeedOpt = 0,
     log: Annotated[Path | None, typer.Option("--log", help="Write the full event log "
@@ -182,15 +336,18 @@ def run(
 
     sc = load(scenario)
     chosen = _policies(policy)
+    settings = _llm_settings(llm, chosen)
     moment = _instant(until)
     if moment is not None and moment < sc.scenario.start:
         from brinkmanship.scenario.timeparse import iso_utc
 
         fail(f"--until {until}: before the scenario's start ({iso_utc(sc.scenario.start)})")
     change = _counterfactual(force, close, set_, forbid, incident)
+    made: list[Any] = []
     try:
         result = _one_run(sc, change, chosen, seed,
-                          _budgets(max_events, max_steps, max_steps_per_instant), moment)
+                          _budgets(max_events, max_steps, max_steps_per_instant), moment,
+                          settings, made)
     except KeyError as exc:
         fail(str(exc.args[0]))
     except (PolicyError, ScriptError, BudgetExceeded) as exc:
@@ -198,6 +355,8 @@ def run(
     _print_run(result.scenario, result, as_json, verbose, log,
                {"counterfactual": change.label()} if change is not None else None,
                change.label() if change is not None else None)
+    if settings is not None:
+        _model_spending(made)
 
 
 def _counterfactual(force: list[str], close: list[str], sets: list[str], forbid: list[str],
@@ -214,18 +373,34 @@ def _counterfactual(force: list[str], close: list[str], sets: list[str], forbid:
 
 
 def _one_run(sc: Scenario, change: Any, chosen: dict[str, str], seed: int, budgets: Any,
-             until: Any = None) -> Any:
+             until: Any = None, settings: Any = None, made: list[Any] | None = None) -> Any:
     """One run, as the scenario is or under ``change``; a counterfactual that cannot be
-    applied is refused naming the option."""
+    applied is refused naming the option. Language-model policies are built with
+    ``settings``, and every policy built is added to ``made``."""
     from brinkmanship.engine import Interventions
     from brinkmanship.games import simulate
 
+    def make(name: str) -> Any:
+        policy = _bound_policies({"": name}, settings)[""] if settings is not None else name
+        if not isinstance(policy, str):
+            (made if made is not None else []).append(policy)
+            return policy
+        from brinkmanship.policies.registry import make_policy
+
+        return make_policy(policy)
+
     if change is None:
-        return simulate(sc, chosen, seed, Interventions(until=until, budgets=budgets))
-    from brinkmanship.analysis.counterfactual import CounterfactualError, simulate_counterfactual
+        bound = {a: make(n) if settings is not None else n for a, n in chosen.items()}
+        return simulate(sc, bound, seed, Interventions(until=until, budgets=budgets))
+    from brinkmanship.analysis.counterfactual import (
+        CounterfactualError,
+        prepare,
+        run_prepared,
+    )
 
     try:
-        return simulate_counterfactual(sc, change, chosen, seed, budgets, until)
+        return run_prepared(prepare(sc, change), chosen, seed, budgets, until,
+                            make=make if settings is not None else None)
     except CounterfactualError as exc:
         fail(str(exc))
 
@@ -308,7 +483,9 @@ def plausibility(
 
 
 @app.command()
+@with_llm_options
 def explain(
+    llm: dict[str, Any],
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     seed: SeedOpt = 0,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's "
@@ -337,11 +514,13 @@ def explain(
 
     sc = load(scenario)
     chosen = _policies(policy)
+    settings = _llm_settings(llm, chosen)
     moment = _instant(at, "--at")
     change = _counterfactual(force, close, set_, forbid, incident)
     try:
         result = _one_run(sc, change, chosen, seed,
-                          _budgets(max_events, max_steps, max_steps_per_instant))
+                          _budgets(max_events, max_steps, max_steps_per_instant),
+                          settings=settings)
         found = explanations(result.scenario, result.events, actor, moment)
     except KeyError as exc:
         fail(str(exc.args[0]))
@@ -518,7 +697,7 @@ def _stop_on_signals() -> Iterator[None]:
 def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
                imports: list[str], runs: int, seed_start: int, jobs: int | None,
                out: Path | None, backend: str, address: str | None, overwrite: bool,
-               arms: Any, budgets: Any = None) -> Any:
+               arms: Any, budgets: Any = None, llm: dict[str, Any] | None = None) -> Any:
     """Run a study with a progress display; on Ctrl-C, SIGTERM or SIGHUP say what was kept
     and exit with 128 + the signal (130 for Ctrl-C)."""
     import os
@@ -542,13 +721,16 @@ def _many_runs(scenario: str, policy: list[str], default_policy: str | None,
     except _analysis_errors() as exc:
         fail(str(exc))
     chosen = _policies(policy)
+    in_arms = [p for a in arms or () for _, p in a.policies]
+    settings = _llm_settings(llm or {}, chosen, sweep=True, also=[*in_arms, default_policy or ""])
     display = ProgressDisplay()
     try:
         with _stop_on_signals(), display:
             return run_arms(sc, arms, runs, seed_start=seed_start, policies=chosen,
                             default_policy=default_policy, out=out,
                             jobs=jobs or os.cpu_count() or 1, backend=backend, address=address,
-                            progress=display, overwrite=overwrite, imports=imports, budgets=budgets)
+                            progress=display, overwrite=overwrite, imports=imports, budgets=budgets,
+                            llm=settings)
     except KeyboardInterrupt as exc:
         how = (f"stopped by {signal.Signals(exc.signum).name}" if isinstance(exc, _Stopped)
                else "interrupted")
@@ -577,8 +759,16 @@ def _check_seed_range(seed_start: int, runs: int) -> None:
              "table holds)")
 
 
+ArmOpt = Annotated[list[str], typer.Option("--arm", help="NAME:ACTOR=POLICY[,ACTOR=POLICY]: "
+                                           "an arm with other decision-makers, run on the "
+                                           "same seeds as the baseline (repeatable), e.g. "
+                                           "model:khrushchev=llm.")]
+
+
 @app.command()
+@with_llm_options
 def mc(
+    llm: dict[str, Any],
     scenario: AnalysisScenario = DEFAULT_SCENARIO,
     runs: RunsOpt = 1000,
     seed_start: SeedStartOpt = 0,
@@ -590,28 +780,43 @@ def mc(
     policy: PolicyOpt = [],  # noqa: B006
     default_policy: DefaultPolicyOpt = None,
     imports: ImportOpt = [],  # noqa: B006
+    arm: ArmOpt = [],  # noqa: B006
     as_json: JsonOpt = False,
     max_events: MaxEventsOpt = DEFAULT_EVENTS,
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table."""
+    """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table, with
+    the escalation metrics of each decision-maker (--arm) on the same seeds."""
+    from brinkmanship.analysis.api import policy_arms
+    from brinkmanship.analysis.metrics import metrics_lines
     from brinkmanship.analysis.text import summary_lines
 
+    try:
+        arms = policy_arms(arm) if arm else None
+    except _analysis_errors() as exc:
+        fail(str(exc))
     results = _many_runs(scenario, policy, default_policy, imports, runs, seed_start, jobs, out,
-                         backend, address, overwrite, None,
-                         _budgets(max_events, max_steps, max_steps_per_instant))
+                         backend, address, overwrite, arms,
+                         _budgets(max_events, max_steps, max_steps_per_instant), llm)
     with results:
         summary = results.summary()
+        table = results.metrics()
     if as_json:
-        typer.echo(_json_text({**summary, "out": str(out) if out else None}, "--json"))
+        typer.echo(_json_text({**summary, "metrics": table, "out": str(out) if out else None},
+                              "--json"))
         return
     for line in summary_lines(summary, str(out) if out else None):
+        typer.echo(line)
+    typer.echo("")
+    for line in metrics_lines(table):
         typer.echo(line)
 
 
 @app.command()
+@with_llm_options
 def compare(
+    llm: dict[str, Any],
     scenario: AnalysisScenario = DEFAULT_SCENARIO,
     force: ForceOpt = [],  # noqa: B006
     close: CloseOpt = [],  # noqa: B006
@@ -645,7 +850,7 @@ def compare(
         fail(str(exc))
     results = _many_runs(scenario, policy, default_policy, imports, runs, seed_start, jobs, out,
                          backend, address, overwrite, arms,
-                         _budgets(max_events, max_steps, max_steps_per_instant))
+                         _budgets(max_events, max_steps, max_steps_per_instant), llm)
     with results:
         cmp = results.comparison()
     if as_json:

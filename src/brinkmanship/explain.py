@@ -74,7 +74,8 @@ def _collect(events: list[Event], actor: str | None, until: str | None) -> list[
         if ev["kind"] == "belief":
             var = moved.setdefault(ev["actor"], {}).setdefault(ev["about"], {})
             var.setdefault(ev["var"], [ev["before"], ev["after"]])[1] = ev["after"]
-        elif ev["kind"] == "decision" and ev.get("trace", {}).get("options") is not None:
+        elif ev["kind"] == "decision" and (ev.get("trace", {}).get("options") is not None
+                                           or ev.get("trace", {}).get("model") == "llm"):
             who = ev["actor"]
             if actor is None or who == actor:
                 out.append(Explanation(ev["seq"], ev["t"], who, ev["reason"],
@@ -91,12 +92,29 @@ def render(sc: Scenario, found: list[Explanation]) -> list[str]:
         name = ix.actors[e.actor].name
         where = f"end of meeting {e.trace['meeting']}" if e.trace.get("meeting") else e.reason
         lines.append(f"{local_times(sc, e.t)}  {name} ({where})")
+        if e.trace.get("model") == "llm":
+            lines.extend(_model_lines(e))
+            continue
         lines.append(f"  chose: {', '.join(e.choices) or 'to wait'} — {e.trace['why']}")
         lines.extend(_beliefs(e))
         lines.extend(_types(e.trace))
         lines.extend(_options(e.trace))
         lines.extend(_advisers(ix, e.trace))
         lines.append("")
+    return lines
+
+
+def _model_lines(e: Explanation) -> list[str]:
+    """A language model's decision: its reasoning, its advisers' advice, or its fallback."""
+    t = e.trace
+    lines = [f"  chose: {', '.join(e.choices) or 'to wait'} (language model {t['llm']}, "
+             f"agent {t['agent']})"]
+    if t.get("fallback"):
+        lines.append(f"  fallback ({t.get('fallback_by', 'wait')}): {t['fallback']}")
+    else:
+        lines.append(f"  reasoning: {t.get('reasoning', '')}")
+    lines.extend(f"  advised: {a}" for a in t.get("advice", []))
+    lines.append("")
     return lines
 
 

@@ -12,7 +12,7 @@ from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
 WHO_WIDTH = 26
-QUIET = {"belief", "decision", "start", "end"}
+QUIET = {"belief", "decision", "start", "end", "model_call"}
 
 
 def clock_header(sc: Scenario) -> str:
@@ -34,7 +34,9 @@ def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> lis
     ix = Index(sc)
     lines = []
     for ev in events:
-        if ev["kind"] in QUIET and not (verbose and ev["kind"] in ("belief", "decision")):
+        if ev["kind"] in QUIET and not (verbose and ev["kind"] in ("belief", "decision",
+                                                                    "model_call")) \
+                and not _model_reasoning(ev):
             continue
         if ev["kind"] == "chain" and not ev["fired"] and not verbose:
             continue
@@ -44,6 +46,32 @@ def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> lis
         who = _short(actor_name(ix, ev.get("actor")))
         lines.append(f"{local_times(sc, ev['t'])}  {who:<{WHO_WIDTH}} {text}")
     return lines
+
+
+def _model_reasoning(ev: Event) -> bool:
+    """A language model's decision: its reasoning is part of the story."""
+    trace = ev.get("trace") if ev["kind"] == "decision" else None
+    return bool(trace and trace.get("model") == "llm")
+
+
+def _decision(ix: Index, ev: Event) -> str:
+    text = "decides: " + (", ".join(ev["choices"]) or "to wait")
+    trace = ev.get("trace") or {}
+    if trace.get("model") != "llm":
+        return text
+    if trace.get("fallback"):
+        return text + f" (fallback: {trace['fallback']})"
+    for advice in trace.get("advice", []):
+        text += f"\n{'':>{WHO_WIDTH + 2}}advised: {advice}"
+    return text + f" — “{trace.get('reasoning', '')}”"
+
+
+def _model_call(ix: Index, ev: Event) -> str:
+    what = "failed: " + ev["error"] if ev["answer"] is None else (
+        "answer unusable: " + ev["error"] if ev["error"] else "answered")
+    return (f"asks {ev['model']} ({ev['role']} {ev['agent']}, attempt {ev['attempt']}): "
+            f"{what}; {ev['prompt_tokens']}+{ev['completion_tokens']} tokens, "
+            f"{ev['latency_ms']} ms")
 
 
 def describe(ix: Index, ev: Event) -> str | None:
@@ -114,8 +142,9 @@ def _send(ix: Index, ev: Event) -> str:
     terms = f" — terms: {_terms(ix, ev['terms'])}" if ev["terms"] else ""
     if ev["private_terms"]:
         terms += f" — off the record: {_terms(ix, ev['private_terms'])}"
+    said = f" — “{ev['text']}”" if ev.get("text") else ""
     return (f"sends {_msg_name(ix, ev)} ({ev['type']}) to {actor_name(ix, ev['to'])} "
-            f"over {ch} [{vis}]{terms}")
+            f"over {ch} [{vis}]{terms}{said}")
 
 
 def _deliver(ix: Index, ev: Event) -> str:
@@ -213,7 +242,8 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "type": lambda ix, ev: (f"{ix.sides[ev['side']].name} is "
                             f"{next(k.name for k in ix.types[ev['side']] if k.id == ev['type'])}"
                             " (drawn at the start; only its own side knows)"),
-    "decision": lambda ix, ev: "decides: " + (", ".join(ev["choices"]) or "to wait"),
+    "decision": _decision,
+    "model_call": _model_call,
 }
 
 

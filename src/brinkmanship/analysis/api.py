@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brinkmanship.analysis.counterfactual import Counterfactual, CounterfactualError
 from brinkmanship.analysis.montecarlo import Progress, Results, run_study
@@ -23,6 +23,9 @@ from brinkmanship.analysis.study import BASELINE, Arm, Study
 from brinkmanship.engine.budgets import Budgets
 from brinkmanship.scenario import load_scenario
 from brinkmanship.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from brinkmanship.llm.config import LLMSettings
 
 
 def monte_carlo(scenario: Scenario | str | Path, runs: int = 1000, *, seed_start: int = 0,
@@ -77,10 +80,28 @@ def run_arms(scenario: Scenario | str | Path, arms: Sequence[Arm] | None, runs: 
              default_policy: str | None = None, imports: Sequence[str] = (),
              out: str | Path | None = None, jobs: int = 1, backend: str = "local",
              address: str | None = None, progress: bool | Progress = False,
-             overwrite: bool = False, budgets: Budgets | None = None) -> Results:
-    """Run the given arms (None: the scenario as it is) on the same seeds."""
-    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy, budgets)
+             overwrite: bool = False, budgets: Budgets | None = None,
+             llm: LLMSettings | None = None) -> Results:
+    """Run the given arms (None: the scenario as it is) on the same seeds; ``llm`` holds
+    the language-model agents that policies ``llm`` and ``llm:NAME`` stand for."""
+    study = Study.make(_scenario(scenario), policies, arms, imports, default_policy, budgets,
+                       llm)
     return _run(study, runs, seed_start, out, jobs, backend, address, progress, overwrite)
+
+
+def policy_arms(specs: Sequence[str]) -> list[Arm]:
+    """Arms that differ by decision-maker, from ``NAME:ACTOR=POLICY[,ACTOR=POLICY...]``
+    spellings (``brink mc --arm``), after the baseline."""
+    arms = [Arm(BASELINE)]
+    for spec in specs:
+        name, sep, rest = spec.partition(":")
+        pairs = [p.partition("=") for p in rest.split(",")] if sep else []
+        if not name.strip() or not pairs or any(not a or not s or not p for a, s, p in pairs):
+            raise CounterfactualError(f"--arm {spec!r}: write NAME:ACTOR=POLICY[,ACTOR=POLICY], "
+                                      "e.g. model:khrushchev=llm")
+        arms.append(Arm(name.strip(), policies=tuple((a.strip(), p.strip())
+                                                     for a, _, p in pairs)))
+    return arms
 
 
 def counterfactual_arms(force: Sequence[str] = (), close: Sequence[str] = (),

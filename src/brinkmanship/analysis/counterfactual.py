@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, get_args
@@ -210,18 +210,24 @@ def check_forced(sc: Scenario, forced: ForcedChoice) -> None:
 
 
 def run_prepared(prep: Prepared, policies: Mapping[str, str] | None = None, seed: int = 0,
-                 budgets: Budgets | None = None, until: datetime | None = None) -> Run:
+                 budgets: Budgets | None = None, until: datetime | None = None,
+                 make: Callable[[str], Policy] | None = None) -> Run:
     """One run of a prepared counterfactual: ``policies`` maps actors to registered
     decision-maker names (the others get the default), the forced actors' wrapped in a
-    :class:`ForcingPolicy`. Every arm of a study runs through here, so ``brink run`` with
-    a counterfactual tells the story of the very run ``brink compare`` counts."""
+    :class:`ForcingPolicy`; ``make`` builds a policy from its name (default: the
+    registry; a study's also knows its language-model agents). Every arm of a study runs
+    through here, so ``brink run`` with a counterfactual tells the story of the very run
+    ``brink compare`` counts."""
     from brinkmanship.games import simulate
     from brinkmanship.policies.registry import DEFAULT, make_policy
 
+    build = make or make_policy
     chosen: dict[str, Policy | str] = dict(policies or {})
+    if make is not None:
+        chosen = {a: make(str(n)) for a, n in chosen.items()}
     for actor in sorted({f.actor for f in prep.force}):
-        name = chosen.get(actor, DEFAULT)
-        chosen[actor] = ForcingPolicy(make_policy(str(name)), prep.force)
+        name = (policies or {}).get(actor, DEFAULT)
+        chosen[actor] = ForcingPolicy(build(str(name)), prep.force)
     iv = dataclasses.replace(prep.interventions, budgets=budgets or Budgets(), until=until)
     return simulate(prep.scenario, chosen, seed, iv)
 

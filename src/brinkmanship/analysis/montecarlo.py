@@ -85,9 +85,13 @@ def _execute(store: Store, study: Study, seeds: range, left: int, saved: int, to
     pending: list[Row] = []
     done = saved
     last = time.monotonic()
+    tokens_at = study.layout.names.index("model_tokens")
+    count_tokens = getattr(progress, "add_tokens", None)
     try:
         for _task, rows in runner.run(_tasks(store, study, seeds, size)):
             pending.extend(rows)
+            if count_tokens is not None:
+                count_tokens(sum(row[tokens_at] or 0 for row in rows))
             done += len(rows)
             if len(pending) >= COMMIT_ROWS or time.monotonic() - last >= COMMIT_EVERY_S:
                 store.write(pending)
@@ -187,6 +191,13 @@ class Results:
     def summary(self, arm: str = BASELINE) -> dict[str, Any]:
         """Outcome counts and shares with 95 % Wilson intervals, and breakdowns."""
         return summarise(self.store, arm, self.seeds)
+
+    def metrics(self, baseline: str = BASELINE) -> dict[str, Any]:
+        """The escalation metrics of every arm, and paired differences from ``baseline``
+        (see :mod:`.metrics`)."""
+        from brinkmanship.analysis.metrics import metrics
+
+        return metrics(self.store, self.seeds, baseline)
 
     def comparison(self, baseline: str = BASELINE) -> dict[str, Any]:
         """Every other arm against ``baseline`` on paired seeds (see :mod:`..stats`): the

@@ -549,3 +549,35 @@ def sweep_figure(cmp: dict[str, Any], path: str, values: list[float]) -> Figure:
     ax.legend(fontsize=8, title="dotted: baseline", title_fontsize=7.5)
     ax.set_title(f"Sweep of {path}", fontsize=10)
     return fig
+
+
+METRIC_PANELS = (("p_war", "P(war)", "share of runs"),
+                 ("esc_mean", "escalation per decision", "mean score (Rivera et al. weights)"),
+                 ("signal_action_gap", "signal-action gap", "deeds minus words, mean weight"),
+                 ("violent_choices", "violent choices", "per run"),
+                 ("nuclear_choices", "nuclear choices", "per run"),
+                 ("hours_to_settlement", "time to settlement", "hours, settled runs"))
+
+
+@_plain
+def metrics_figure(table: dict[str, Any]) -> Figure:
+    """The escalation metrics of every arm side by side, with 95 % intervals."""
+    arms = table["arms"]
+    fig = Figure(figsize=(11, 1.6 + 0.45 * len(arms) * 2), layout="constrained")
+    axes = fig.subplots(2, 3, sharey=True).ravel()
+    names = [_wrap(a["arm"], 28) for a in arms]
+    for ax, (key, title, unit) in zip(axes, METRIC_PANELS, strict=True):
+        for i, arm in enumerate(arms):
+            m = arm[key]
+            value = m.get("share", m.get("mean"))
+            if value is None:
+                continue
+            lo, hi = m["ci95"] if m.get("ci95") else (value, value)
+            ax.errorbar([value], [-i], xerr=[[value - lo], [hi - value]], fmt="o",
+                        color=f"C{i % 10}", capsize=3, markersize=5)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel(unit, fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_yticks([-i for i in range(len(arms))], names, fontsize=8)
+    fig.suptitle(f"Escalation metrics by arm ({table['taxonomy']}), same seeds", fontsize=10)
+    return fig

@@ -26,6 +26,11 @@ class ProgressDisplay:
         self.last_saved = -1
         self.saved = 0
         self.total = 0
+        self.tokens = 0
+
+    def add_tokens(self, tokens: int) -> None:
+        """Count language-model tokens of finished runs (shown once there are any)."""
+        self.tokens += tokens
 
     def __enter__(self) -> ProgressDisplay:
         if self.stream.isatty():
@@ -59,11 +64,13 @@ class ProgressDisplay:
             fields = self.bar.tasks[self.task].fields
             spent = time.monotonic() - fields["started"]
             rate = (done - fields["start_done"]) / spent if spent > 0 else 0.0
-            self.bar.update(self.task, completed=done, rate=f"{rate:,.0f} runs/s")
+            used = f", {self.tokens:,} model tokens" if self.tokens else ""
+            self.bar.update(self.task, completed=done, rate=f"{rate:,.0f} runs/s{used}")
             return
         now = time.monotonic()
         if saved != self.last_saved and (now - self.last_line >= self.every_s
                                          or saved == total or self.last_saved < 0):
-            self.stream.write(f"{self.label}: {saved}/{total} saved\n")
+            used = f", {self.tokens:,} model tokens" if self.tokens else ""
+            self.stream.write(f"{self.label}: {saved}/{total} saved{used}\n")
             self.stream.flush()
             self.last_line, self.last_saved = now, saved

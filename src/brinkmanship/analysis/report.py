@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from brinkmanship.analysis.effects import effects_figure
+from brinkmanship.analysis.metrics import metrics_lines
 from brinkmanship.analysis.montecarlo import Results, open_results
 from brinkmanship.analysis.plots import (
     comparison_figure,
     escalation_figure,
+    metrics_figure,
     outcome_figure,
     save_png,
     sweep_figure,
@@ -134,11 +136,19 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
     study = res.study
     if budgets is not None:
         study = dataclasses.replace(study, budgets=budgets)
+    if study.llm is not None:
+        # The report draws a run again from the response cache alone: no server is asked.
+        study = dataclasses.replace(study, llm=study.llm.model_copy(update={"offline": True}))
     sc = study.scenario
     summaries = [res.summary(a) for a in res.arms]
     sections: list[tuple[str, str, bytes, str]] = []
     sections.append(("Outcomes", "outcomes", save_png(outcome_figure(sc, summaries)),
                      _outcome_table(summaries)))
+    table = res.metrics()
+    sections.append(("Escalation metrics", "metrics", save_png(metrics_figure(table)),
+                     "<pre>" + html.escape("\n".join(metrics_lines(table))) + "</pre>"
+                     "<p>Scores on the escalation taxonomy of docs/escalation.md; arms are "
+                     "paired on the same seeds.</p>"))
     for a in res.arms[:MAX_FAN_CHARTS]:
         profile = escalation_profile(res.store, a)
         sections.append((f"Escalation over time ({a})", f"escalation-{_slug(a)}",
@@ -168,7 +178,8 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
         raise ReportError(f"run {seed} ({arm}) cannot be made again: {type(exc).__name__}: "
                           f"{exc}") from None
     stored = res.store.table(arm, range(seed, seed + 1)).to_pylist()[0]
-    again = dict(zip(res.store.layout.names, row_of(study.layout, arm, seed, run.events),
+    again = dict(zip(res.store.layout.names, row_of(study.layout, arm, seed, run.events,
+                                                          study.scale),
                      strict=True))
     note = "" if again == stored else (
         "<p class='warn'>This run, made again now, differs from the row stored for it: the "

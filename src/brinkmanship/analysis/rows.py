@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from brinkmanship.escalation import Scale
 
 Row = tuple[Any, ...]
 OUTCOMES = ("settlement", "war", "unresolved")
@@ -55,6 +58,20 @@ BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("n_forced", "int", "decisions forced by a counterfactual"),
     ("n_forced_changed", "int", "of those, decisions the decision-maker would have made "
      "otherwise"),
+    ("escalation", "json", "escalation profile by deciding actor: decisions, total, mean, "
+     "max, max_kahn, words, deeds, gap, violent, nuclear (docs/escalation.md)"),
+    ("esc_mean", "float", "mean escalation score of the decisions that chose something"),
+    ("esc_max", "int", "highest escalation score of one decision"),
+    ("signal_action_gap", "float", "mean over deciding actors of deeds' minus words' mean "
+     "weight (null when none both spoke and acted)"),
+    ("violent_choices", "int", "choices decided in the violent-escalation category"),
+    ("nuclear_choices", "int", "choices decided in the nuclear category"),
+    ("violent_actions", "int", "actions that took effect in the violent-escalation category "
+     "(chains and responses too)"),
+    ("nuclear_actions", "int", "actions that took effect in the nuclear category"),
+    ("model_calls", "int", "language-model calls (model_call events)"),
+    ("model_tokens", "int", "their prompt and answer tokens"),
+    ("model_fallbacks", "int", "language-model decisions replaced by the fallback"),
 )
 
 
@@ -85,8 +102,10 @@ class Layout:
                 "initial_level": self.initial_level}
 
 
-def row_of(layout: Layout, arm: str, seed: int, events: list[Event]) -> Row:
-    """The row of one finished run, from its log (which ends with an ``end`` event)."""
+def row_of(layout: Layout, arm: str, seed: int, events: list[Event],
+           scale: Scale | None = None) -> Row:
+    """The row of one finished run, from its log (which ends with an ``end`` event);
+    ``scale`` places its decisions on the escalation taxonomy (the scenario's)."""
     start = events[0]["s"]
     rung_hours: list[float] = []
     rung_levels: list[int] = []
@@ -96,7 +115,7 @@ def row_of(layout: Layout, arm: str, seed: int, events: list[Event]) -> Row:
     sent: list[str] = []
     actions: list[str] = []
     counts = {"decision": 0, "distorted": 0, "fired": 0, "chain": 0, "forced": 0,
-              "changed": 0}
+              "changed": 0, "calls": 0, "tokens": 0, "fallbacks": 0}
     settled_offer = settled_by = None
     ended = events[-1]["s"]
     for ev in events:
@@ -107,6 +126,11 @@ def row_of(layout: Layout, arm: str, seed: int, events: list[Event]) -> Row:
             if trace and "forced" in trace:
                 counts["forced"] += 1
                 counts["changed"] += bool(trace["forced_changed"])
+            if trace and trace.get("model") == "llm" and trace.get("fallback"):
+                counts["fallbacks"] += 1
+        elif kind == "model_call":
+            counts["calls"] += 1
+            counts["tokens"] += ev["prompt_tokens"] + ev["completion_tokens"]
         elif kind == "send":
             sent.append(ev["draft"] or ev["id"])
         elif kind == "deliver":
@@ -141,8 +165,28 @@ def row_of(layout: Layout, arm: str, seed: int, events: list[Event]) -> Row:
         max_rung, max_level, rung_hours, rung_levels, incidents, incident_hours, sent, actions,
         len(events), len(sent), counts["decision"], counts["distorted"], counts["fired"],
         counts["chain"], counts["forced"], counts["changed"],
+        *_escalation(scale, events),
+        counts["calls"], counts["tokens"], counts["fallbacks"],
         *(payoffs.get(a) for a in layout.payoff_actors),
     )
+
+
+def _escalation(scale: Scale | None, events: list[Event]) -> tuple[Any, ...]:
+    """The escalation columns: the profile, then its run-wide figures."""
+    from brinkmanship.escalation import profile
+
+    prof = profile(scale, events) if scale is not None else None
+    if prof is None:
+        return None, None, None, None, 0, 0, 0, 0
+    actors = prof["actors"].values()
+    decisions = sum(a["decisions"] for a in actors)
+    mean = round(sum(a["total"] for a in actors) / decisions, 6) if decisions else None
+    top = max((a["max"] for a in actors if a["decisions"]), default=None)
+    gaps = [a["gap"] for a in actors if a["gap"] is not None]
+    gap = round(sum(gaps) / len(gaps), 6) if gaps else None
+    return (_json(prof["actors"]), mean, top, gap, sum(a["violent"] for a in actors),
+            sum(a["nuclear"] for a in actors), prof["violent_actions"],
+            prof["nuclear_actions"])
 
 
 def _hours(seconds: int) -> float:

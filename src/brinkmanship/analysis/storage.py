@@ -34,7 +34,8 @@ from typing import Any
 from brinkmanship.analysis.rows import OUTCOMES, Layout, Row
 from brinkmanship.analysis.study import MAX_ARMS, Study
 
-FORMAT = "brinkmanship-results/1"
+FORMAT = "brinkmanship-results/2"
+"""Version 2 added the escalation and language-model columns."""
 MAX_SEED = 2**63 - 1
 """The largest seed a results table holds (its ``seed`` column is a signed 64-bit integer)."""
 MAX_META_CHARS = 50_000_000

@@ -20,13 +20,18 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brinkmanship.analysis.counterfactual import Counterfactual, Prepared, prepare
 from brinkmanship.analysis.rows import Layout
 from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from brinkmanship.escalation import Scale
+    from brinkmanship.llm.config import LLMSettings
+    from brinkmanship.policies.base import Policy
 
 BASELINE = "baseline"
 MAX_ARMS = 64
@@ -40,14 +45,32 @@ class StudyError(ValueError):
 
 @dataclass(frozen=True)
 class Arm:
-    """One way to run the scenario: a name and the counterfactual changes it makes."""
+    """One way to run the scenario: a name, the counterfactual changes it makes, and the
+    decision-makers it puts in place of the study's (actor -> policy name), so that
+    decision-makers can be compared as paired arms on the same seeds."""
 
     name: str
     change: Counterfactual = field(default_factory=Counterfactual)
+    policies: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
-        return self.change.label()
+        who = "; ".join(f"{a}={p}" for a, p in self.policies)
+        text = self.change.label()
+        if not who:
+            return text
+        return who if text == "as the scenario is" else f"{who}; {text}"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "change": self.change.to_json()}
+        if self.policies:  # absent otherwise: the fingerprints of earlier studies hold
+            data["policies"] = [list(p) for p in self.policies]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Arm:
+        return cls(data["name"], Counterfactual.from_json(data["change"]),
+                   tuple((str(a), str(p)) for a, p in data.get("policies", [])))
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,9 @@ class Study:
     # The run budgets bound the runs but never change one that stays within them, so they
     # are not part of the study's blob or fingerprint: a file resumes under other budgets.
     budgets: Budgets = field(default_factory=Budgets, compare=False)
+    # The language-model agents are part of the fingerprint (which model, which settings);
+    # the cache, the offline switch and the model budgets travel in the blob only.
+    llm: LLMSettings | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         arms = ", ".join(a.name for a in self.arms[:4]) + (", …" if len(self.arms) > 4 else "")
@@ -69,34 +95,38 @@ class Study:
     @classmethod
     def make(cls, scenario: Scenario, policies: Mapping[str, str] | None = None,
              arms: Sequence[Arm] | None = None, imports: Sequence[str] = (),
-             default: str | None = None, budgets: Budgets | None = None) -> Study:
+             default: str | None = None, budgets: Budgets | None = None,
+             llm: LLMSettings | None = None) -> Study:
         """A checked study; actors not in ``policies`` get ``default`` (None: the package's
-        default decision-maker)."""
+        default decision-maker); ``llm`` holds the language-model agents that the policy
+        names ``llm`` and ``llm:NAME`` stand for."""
         import_modules(imports)
-        from brinkmanship.policies.registry import DEFAULT, REGISTRY
+        from brinkmanship.policies.registry import DEFAULT
 
         chosen = dict(policies or {})
         default = default or DEFAULT
-        if default not in REGISTRY:
-            raise StudyError(f"--default-policy {default}: unknown policy {default!r} "
-                             f"(known: {', '.join(sorted(REGISTRY))})")
+        _check_policy(default, llm, f"--default-policy {default}")
         ix = Index(scenario)
         for actor, name in sorted(chosen.items()):
             if actor not in ix.actors:
                 raise StudyError(f"--policy {actor}={name}: no actor {actor!r} in scenario "
                                  f"{scenario.scenario.id!r}")
-            if not isinstance(name, str) or name not in REGISTRY:
-                raise StudyError(f"--policy {actor}={name}: unknown policy {name!r} "
-                                 f"(known: {', '.join(sorted(REGISTRY))})")
+            _check_policy(name, llm, f"--policy {actor}={name}")
         resolved = {a: chosen.get(a, default) for a in sorted(set(ix.deciders) | set(chosen))}
         arms = tuple(arms) if arms else (Arm(BASELINE),)
+        for arm in arms:
+            for actor, name in arm.policies:
+                if actor not in ix.actors:
+                    raise StudyError(f"--arm {arm.name}: no actor {actor!r} in scenario "
+                                     f"{scenario.scenario.id!r}")
+                _check_policy(name, llm, f"--arm {arm.name}: {actor}={name}")
         if len(arms) > MAX_ARMS:
             raise StudyError(f"{len(arms)} arms: at most {MAX_ARMS} (the baseline and one "
                              "per --vary value)")
         names = [a.name for a in arms]
         if len(set(names)) != len(names):
             raise StudyError(f"two arms share a name: {names}")
-        study = cls(scenario, resolved, arms, tuple(imports), budgets or Budgets())
+        study = cls(scenario, resolved, arms, tuple(imports), budgets or Budgets(), llm)
         for arm in arms:
             study.prepared(arm.name)
         return study
@@ -116,21 +146,52 @@ class Study:
     def layout(self) -> Layout:
         return Layout.of(self.scenario)
 
+    @cached_property
+    def scale(self) -> Scale:
+        """The scenario's escalation scale, which places every decision of a run."""
+        from brinkmanship.escalation import Scale
+
+        return Scale(self.scenario)
+
+    def policy(self, name: str) -> Policy:
+        """A fresh decision-maker of the registered ``name``, or of the language-model
+        agent ``llm`` / ``llm:NAME`` of this study."""
+        from brinkmanship.llm.config import is_llm_policy
+        from brinkmanship.policies.registry import make_policy
+
+        if is_llm_policy(name) and self.llm is not None:
+            from brinkmanship.llm.policy import llm_policy
+
+            return llm_policy(name, self.llm)
+        return make_policy(name)
+
+    def arm_policies(self, arm: str) -> dict[str, str]:
+        """Who decides for each actor in ``arm``: the study's, then the arm's own."""
+        return {**self.policies, **dict(next(a for a in self.arms if a.name == arm).policies)}
+
     def to_json(self) -> dict[str, Any]:
-        return {"scenario": self.scenario.model_dump(mode="json"),
+        data = {"scenario": self.scenario.model_dump(mode="json"),
                 "policies": dict(sorted(self.policies.items())),
-                "arms": [{"name": a.name, "change": a.change.to_json()} for a in self.arms],
+                "arms": [a.to_json() for a in self.arms],
                 "imports": list(self.imports)}
+        if self.llm is not None and self.llm.agents:
+            data["llm"] = {"agents": {n: a.identity() for n, a in sorted(self.llm.agents.items())}}
+        return data
 
     @cached_property
     def blob(self) -> bytes:
         """The study as canonical JSON: what workers receive."""
-        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False).encode()
+        data = self.to_json()
+        if "llm" in data:
+            assert self.llm is not None
+            data["llm_runtime"] = {"cache": self.llm.cache, "offline": self.llm.offline,
+                                   "budget": self.llm.budget.model_dump(),
+                                   "sweep": self.llm.sweep, "ledger": self.llm.ledger}
+        return _canonical(data)
 
     @cached_property
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.blob).hexdigest()
+        return hashlib.sha256(_canonical(self.to_json())).hexdigest()
 
     @classmethod
     def from_blob(cls, blob: bytes,
@@ -140,9 +201,37 @@ class Study:
         data (a results file's study is checked as a scenario file is). ``ValueError``,
         ``KeyError`` or ``TypeError`` when ``blob`` is not a study's JSON."""
         data = json.loads(blob)
+        llm = None
+        if "llm" in data:
+            from brinkmanship.llm.config import LLMSettings
+
+            llm = LLMSettings.from_data({**data["llm"], **data.get("llm_runtime", {})})
         return cls(read_scenario(data["scenario"]), dict(data["policies"]),
-                   tuple(Arm(a["name"], Counterfactual.from_json(a["change"]))
-                         for a in data["arms"]), tuple(data["imports"]))
+                   tuple(Arm.from_json(a) for a in data["arms"]), tuple(data["imports"]),
+                   llm=llm)
+
+
+def _canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _check_policy(name: Any, llm: LLMSettings | None, where: str) -> None:
+    """``StudyError`` unless ``name`` is a registered decision-maker or an agent of ``llm``."""
+    from brinkmanship.llm.config import LLMConfigError, is_llm_policy
+    from brinkmanship.policies.registry import REGISTRY
+
+    if isinstance(name, str) and is_llm_policy(name) and (name != "llm" or llm is not None):
+        if llm is None:
+            raise StudyError(f"{where}: no language-model agents are configured "
+                             "(--llm-agents FILE)")
+        try:
+            llm.agent(name)
+        except LLMConfigError as exc:
+            raise StudyError(f"{where}: {exc}") from None
+        return
+    if not isinstance(name, str) or name not in REGISTRY:
+        raise StudyError(f"{where}: unknown policy {name!r} "
+                         f"(known: {', '.join(sorted(REGISTRY))})")
 
 
 def import_modules(modules: Sequence[str]) -> None:

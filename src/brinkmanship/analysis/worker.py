@@ -55,12 +55,13 @@ def study_of(fingerprint: str, blob: bytes, budgets: Mapping[str, int] | None = 
 def simulate_arm(study: Study, arm: str, seed: int) -> Run:
     """One run of ``arm`` of the study: the same log on every backend and every call."""
     # Fresh decision-makers every run: policies may keep state within a run.
-    return run_prepared(study.prepared(arm), study.policies, seed, study.budgets)
+    return run_prepared(study.prepared(arm), study.arm_policies(arm), seed, study.budgets,
+                        make=study.policy)
 
 
 def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:
     """One row per seed, in the order given."""
-    return [row_of(study.layout, arm, seed, simulate_arm(study, arm, seed).events)
+    return [row_of(study.layout, arm, seed, simulate_arm(study, arm, seed).events, study.scale)
             for seed in seeds]
 
 

@@ -31,7 +31,7 @@ EventDict = dict[str, Any]
 EventKind = Literal[
     "start", "end", "decision", "send", "deliver", "offer", "belief", "action_start",
     "action", "chain", "rung", "war", "incident", "response", "hold", "release", "order_sent",
-    "order", "activate", "deadline", "meeting", "settlement", "reaction", "type"]
+    "order", "activate", "deadline", "meeting", "settlement", "reaction", "type", "model_call"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 AskReason = Literal["start", "wake", "decision point", "meeting", "message", "action",
@@ -134,6 +134,60 @@ class DecisionEvent(_Common):
     trace: NotRequired[Annotated[dict[str, Any], Field(description=(
         "The decision-maker's account of its reasoning, in a shape of its own (`brink "
         "explain` reads the default model's)."))]]
+
+
+@with_config(_STRICT)
+class ChatMessage(TypedDict):
+    """One message of a chat-completions request."""
+
+    role: Annotated[Literal["system", "user", "assistant"], Field(description="Who speaks.")]
+    content: Annotated[str, Field(description="What is said.")]
+
+
+@with_config(_STRICT)
+class ModelRequest(TypedDict):
+    """A chat-completions request as sent (the key aside)."""
+
+    messages: Annotated[list[ChatMessage], Field(description="The conversation sent.")]
+    temperature: Annotated[float | None, Field(description="Sampling temperature.")]
+    seed: Annotated[int | None, Field(description="The seed asked of the server.")]
+    max_tokens: Annotated[int | None, Field(description="The most tokens of the answer.")]
+    response_format: Annotated[Literal["json_schema", "json_object", "none"], Field(
+        description="How the answer's shape was asked for: a JSON Schema, any JSON object, "
+        "or only in words (a server that refuses the first is asked the next).")]
+
+
+class ModelCallEvent(_Common):
+    """One call of a language model for a decision (the transcript): what it was asked,
+    what it answered, what that cost. Logged before the decision it served, whether the
+    answer came from the server or from the response cache (the log is the same)."""
+
+    kind: Annotated[Literal["model_call"], _KIND]
+    actor: Annotated[str, Field(description="The actor whose decision it served.")]
+    agent: Annotated[str, Field(description="The model agent's name (a leader's or an "
+                                "adviser's).")]
+    role: Annotated[Literal["leader", "adviser"], Field(description="Whether the agent decides "
+                                                        "or advises.")]
+    model: Annotated[str, Field(description="The model asked.")]
+    base_url: Annotated[str, Field(description="The server's base URL.")]
+    attempt: Annotated[int, Field(ge=1, description="1 for the first question of a decision; "
+                                  "more when an invalid or illegal answer was asked again.")]
+    epoch: Annotated[int, Field(ge=0, description="The sample epoch (a new epoch asks again "
+                                "what an earlier one cached).")]
+    key: Annotated[str, Field(description="The response cache's key: SHA-256 of the full "
+                              "request and the epoch.")]
+    request: Annotated[ModelRequest, Field(description="The request sent.")]
+    answer: Annotated[str | None, Field(description="The answer's text (null when the call "
+                                        "failed).")]
+    error: Annotated[str | None, Field(description="What was wrong: the call failed "
+                                       "(timeout, rate limit, server error, budget spent) or "
+                                       "the answer was invalid or illegal; null when it "
+                                       "served.")]
+    prompt_tokens: Annotated[int, Field(ge=0, description="Tokens of the request, as the "
+                                        "server counted them.")]
+    completion_tokens: Annotated[int, Field(ge=0, description="Tokens of the answer.")]
+    latency_ms: Annotated[int, Field(ge=0, description="How long the server took when the "
+                                     "answer was first fetched (retries included).")]
 
 
 # -- messages and offers --------------------------------------------------------------------
@@ -399,7 +453,7 @@ Event = Annotated[
     | BeliefEvent | ActionStartEvent | ActionEvent | ChainEvent | RungEvent | WarEvent
     | IncidentEvent | ResponseEvent | HoldEvent | ReleaseEvent | OrderSentEvent | OrderEvent
     | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent
-    | TypeEvent,
+    | TypeEvent | ModelCallEvent,
     Field(discriminator="kind")]
 """Any one event of the log, told apart by its ``kind``."""
 

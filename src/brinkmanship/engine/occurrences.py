@@ -214,6 +214,8 @@ class Simulation(k.Kernel):
 
     def decide(self, ask: Ask, decision: Decision) -> None:
         """Log and carry out a decision already checked against the observation's options."""
+        for call in decision.calls:
+            self.emit("model_call", actor=ask.actor, **call)
         if decision.choices or decision.trace or decision.letters:
             fields: dict[str, Any] = {"actor": ask.actor, "reason": ask.reason,
                                       "choices": [c.key for c in decision.choices]}

@@ -198,12 +198,18 @@ class Observation:
 @dataclass
 class Decision:
     """What a policy chose: options (maybe none, i.e. wait), a wake-up, a trace, and
-    letters of its own (each within the observation's :attr:`Observation.letter_form`)."""
+    letters of its own (each within the observation's :attr:`Observation.letter_form`).
+
+    ``calls`` are the language-model calls the decision took (the fields of a
+    ``model_call`` event, see :mod:`brinkmanship.engine.events`); the engine logs them
+    before the decision.
+    """
 
     choices: list[Option] = field(default_factory=list)
     wake_at: datetime | None = None
     trace: dict[str, Any] | None = None
     letters: list[Letter] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -13,9 +13,20 @@ from brinkmanship.scenario.schema import Scenario
 
 DEFAULT = "lenses"
 
+
+def _llm_from_environment() -> Policy:
+    """The ``llm`` decision-maker configured by the environment (``BRINK_LLM_MODEL``,
+    ``BRINK_LLM_BASE_URL``, ...; see docs/language-models.md)."""
+    from brinkmanship.llm.config import settings_from
+    from brinkmanship.llm.policy import llm_policy
+
+    return llm_policy("llm", settings_from({}))
+
+
 REGISTRY: dict[str, Callable[[], Policy]] = {
     "baseline": BaselinePolicy,
     "lenses": LensesPolicy,
+    "llm": _llm_from_environment,
     "passive": PassivePolicy,
     "random": RandomPolicy,
     "scripted": ScriptedPolicy,

@@ -124,6 +124,7 @@ def check_references(sc: Scenario) -> Found:
     _check_calendar(r)
     _check_minds(r)
     _check_history(r)
+    _check_escalation(r)
     return r.found
 
 
@@ -437,6 +438,27 @@ def _check_history(r: _Refs) -> None:
     r.instant(("history", "outcome", "at"), hist.outcome.at)
     r.terms(("history", "outcome", "public_terms"), hist.outcome.public_terms)
     r.terms(("history", "outcome", "private_terms"), hist.outcome.private_terms)
+
+
+def _check_escalation(r: _Refs) -> None:
+    """The escalation scale names known rungs, actions, orders and drafts, once each."""
+    scale = r.sc.escalation
+    if scale is None:
+        return
+    tables: list[tuple[str, list[Any], str, dict[str, Any], str]] = [
+        ("rungs", scale.rungs, "rung", r.rungs, "rung"),
+        ("actions", scale.actions, "action", r.actions, "action"),
+        ("orders", scale.orders, "order", r.orders, "standing order"),
+        ("messages", scale.messages, "message", r.messages, "message")]
+    for section, entries, field, table, what in tables:
+        seen: set[str] = set()
+        for i, entry in enumerate(entries):
+            ident = getattr(entry, field)
+            path = ("escalation", section, i, field)
+            r.ref(path, ident, table, what)
+            if ident in seen:
+                r.bad(path, f"a second entry for {what} {ident!r}")
+            seen.add(ident)
 
 
 def belief_warnings(sc: Scenario) -> Found:

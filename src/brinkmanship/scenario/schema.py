@@ -834,6 +834,73 @@ class DecisionModel(Sourced):
         "at the end of a meeting it convenes, while one is still to come.")
 
 
+# -- the escalation scale -------------------------------------------------------------------
+EscalationCategory = Literal["de_escalation", "status_quo", "posturing", "non_violent_escalation",
+                             "violent_escalation", "nuclear"]
+"""The categories of the escalation taxonomy (``docs/escalation.md``), lowest first."""
+ESCALATION_TAXONOMY: Literal["brinkmanship.escalation/1"] = "brinkmanship.escalation/1"
+KahnRung = Annotated[int, Field(ge=0, le=44, description="The nearest rung of Herman Kahn's "
+                                "escalation ladder (On Escalation, 1965): 0 'disagreement - "
+                                "cold war' to 44 'spasm or insensate war'.")]
+
+
+class ScaleEntry(Sourced):
+    """Where one thing of the scenario stands on the escalation taxonomy."""
+
+    category: EscalationCategory = Field(description="de_escalation, status_quo, posturing, "
+                                         "non_violent_escalation, violent_escalation or "
+                                         "nuclear.")
+    kahn: KahnRung | None = Field(None, description="The nearest rung of Kahn's ladder, for "
+                                  "comparison with studies that score on it.")
+
+
+class RungScale(ScaleEntry):
+    """A rung placed on the taxonomy."""
+
+    rung: Id = Field(description="A rung of the ladder; actions that raise the ladder to it "
+                     "are scored so, unless the action has an entry of its own.")
+
+
+class ActionScale(ScaleEntry):
+    """An action placed on the taxonomy (ahead of the rung it raises the ladder to)."""
+
+    action: Id = Field(description="An action the scenario declares.")
+
+
+class MessageScale(ScaleEntry):
+    """A message draft placed on the taxonomy."""
+
+    message: Id = Field(description="A message draft; without an entry a draft is scored by "
+                        "its kind (docs/escalation.md).")
+
+
+class OrderScale(Sourced):
+    """A standing order's two changes placed on the taxonomy."""
+
+    order: Id = Field(description="A standing order.")
+    in_force: EscalationCategory = Field(description="Putting the order in force.")
+    rescinded: EscalationCategory = Field(description="Rescinding it.")
+    kahn_in_force: KahnRung | None = Field(None, description="Kahn's rung of putting it in "
+                                           "force.")
+    kahn_rescinded: KahnRung | None = Field(None, description="Kahn's rung of rescinding it.")
+
+
+class EscalationScale(Strict):
+    """The scenario's ladder, actions, orders and messages placed on the versioned
+    escalation taxonomy, so that every decision of every decision-maker gets an escalation
+    score comparable across scenarios and with published language-model wargames."""
+
+    taxonomy: Literal["brinkmanship.escalation/1"] = Field(
+        ESCALATION_TAXONOMY, description="The taxonomy's version (docs/escalation.md).")
+    rungs: list[RungScale] = Field(default_factory=list, description="The ladder's rungs.")
+    actions: list[ActionScale] = Field(default_factory=list, description="Actions, where "
+                                       "the rung they reach does not say enough.")
+    orders: list[OrderScale] = Field(default_factory=list, description="Standing orders "
+                                     "put in force and rescinded.")
+    messages: list[MessageScale] = Field(default_factory=list, description="Message drafts, "
+                                         "where their kind does not say enough.")
+
+
 class Scenario(Strict):
     """A crisis, complete: everything the engine needs, as data."""
 
@@ -892,3 +959,7 @@ class Scenario(Strict):
         default_factory=Letters, description="Who may compose letters of their own in play, "
         "and what a letter may carry.")
     history: History | None = Field(None, description="Optional historical record.")
+    escalation: EscalationScale | None = Field(
+        None, description="Where the ladder, actions, orders and messages stand on the "
+        "escalation taxonomy (docs/escalation.md); without it, choices are scored by their "
+        "kind and the war flag of the rungs they reach.")
