@@ -36,6 +36,7 @@ from brinkmanship.policies.values import (
     add_scaled,
     discounted,
     dot,
+    hours_before_war,
     mix,
     scale,
     scaled_add,
@@ -253,8 +254,12 @@ class Lookahead:
             if s.t <= due <= until:
                 out = scaled_add(out, 1.0 - q, war)
         per_hour = here.per_hour
-        return add(out, self.players[k].stakes.term(ORDERS, per_hour * hours)) if per_hour \
-            else out
+        if not per_hour:
+            return out
+        # Orders and postures are worth something only while no war has come.
+        lumps = tuple(((due - s.t) / 3600, q) for due, q, _ in here.lumps if s.t <= due <= until)
+        in_force = hours_before_war(here.risk.rate, hours, lumps)
+        return add(out, self.players[k].stakes.term(ORDERS, per_hour * in_force))
 
     def _here_for(self, s: Situation, k: int) -> _Here:
         """What player ``k`` reckons in ``s`` whatever the step: shared by every option taken
@@ -307,7 +312,9 @@ class Lookahead:
                 v = add(scale(v, 1.0 - q),
                         pl.stakes.war(pmf, self.risk.esc.war_from))
         if per_hour:
-            in_force = (1.0 - math.exp(-lam * hours)) / lam if lam > 0 else hours
+            lumps = tuple(((due - t) / 3600, sum(pmf)) for due, pmf in risk.lumps
+                          if t <= due <= until)
+            in_force = hours_before_war(lam, hours, lumps)
             v = add(v, pl.stakes.term(ORDERS, per_hour * in_force))
         return v
 

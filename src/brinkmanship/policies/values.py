@@ -127,6 +127,25 @@ class Stakes:
         return hit
 
 
+def hours_before_war(rate: float, hours: float,
+                     lumps: tuple[tuple[float, float], ...] = ()) -> float:
+    """The expected hours of the next ``hours`` that pass before a war breaks out: under a
+    constant hazard ``rate`` an hour, and lumps (hours from now, probability) of war at
+    given moments. What an order or a posture held is worth per hour counts only for
+    these hours, whether in one step of the look-ahead or in carrying on after it."""
+    total, alive, last = 0.0, 1.0, 0.0
+    for at, q in sorted(lump for lump in lumps if 0.0 <= lump[0] <= hours):
+        total += alive * _exposed(rate, at - last)
+        alive *= math.exp(-rate * (at - last)) * (1.0 - q)
+        last = at
+    return total + alive * _exposed(rate, hours - last)
+
+
+def _exposed(rate: float, hours: float) -> float:
+    """``∫₀^hours e^(-rate·t) dt``."""
+    return (1.0 - math.exp(-rate * hours)) / rate if rate > 0.0 else hours
+
+
 def discounted(v: Vec, hours: float, rho: float, unresolved: Vec) -> Vec:
     """``v`` reached ``hours`` later: its difference from staying unresolved shrinks."""
     if rho <= 0.0 or hours <= 0.0:
