@@ -168,6 +168,14 @@ def _response(ix: Index, ev: Event) -> str:
         f"pre-delegated response cannot be carried out: {name}"
 
 
+def _order(ix: Index, ev: Event) -> str:
+    name = ix.orders[ev["order"]].name
+    if "superseded_by" in ev:
+        return (f"receives the earlier change to {name!r} ({'on' if ev['active'] else 'off'}) "
+                "after a later one: it keeps to the later order")
+    return f"receives the change to {name!r}: {'obeys' if ev['obeyed'] else 'does not comply'}"
+
+
 def _deadline(ix: Index, ev: Event) -> str:
     d = next(x for x in ix.sc.deadlines if x.id == ev["deadline"])
     return f"deadline {'passes' if ev['status'] == 'expired' else 'is void'}: {d.name}"
@@ -199,8 +207,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "order_sent": lambda ix, ev: (f"orders {ix.orders[ev['order']].name!r} "
                                   f"{'on' if ev['active'] else 'off'}; "
                                   + _later(ev, ev["arrives"], "it reaches the units")),
-    "order": lambda ix, ev: (f"receives the change to {ix.orders[ev['order']].name!r}: "
-                             f"{'obeys' if ev['obeyed'] else 'does not comply'}"),
+    "order": _order,
     "activate": lambda ix, ev: f"standing order in force: {ix.orders[ev['order']].name}",
     "hold": lambda ix, ev: f"holds the pre-delegated response: {ix.responses[ev['response']].name}",
     "release": lambda ix, ev: f"releases the hold on: {ix.responses[ev['response']].name}",

@@ -355,6 +355,9 @@ class OrderEvent(_Common):
     active: Annotated[bool, Field(description="On (true) or off (false).")]
     obeyed: Annotated[bool, Field(description="Whether the holder complied (the order "
                                   "changes only then).")]
+    superseded_by: NotRequired[Annotated[int, Field(ge=0, description=(
+        "Present when a change of the same order sent later (this seq of its order_sent) "
+        "reached the units first: this one arrives overtaken and changes nothing."))]]
 
 
 class ActivateEvent(_Common):

@@ -518,6 +518,13 @@ class Simulation(k.Kernel):
 
     def order_arrives(self, order: s.StandingOrder, active: bool, obeyed: bool,
                       cause: int) -> None:
+        # The later decision wins: a change sent before one that already reached the units
+        # arrives overtaken, and is not carried out, however long it took on the way.
+        newer = self.world.order_changes.get(order.id, -1)
+        if newer > cause:
+            self.emit("order", cause, actor=order.holder, order=order.id, active=active,
+                      obeyed=obeyed, superseded_by=newer)
+            return
         self.emit("order", cause, actor=order.holder, order=order.id, active=active,
                   obeyed=obeyed)
 

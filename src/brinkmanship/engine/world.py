@@ -75,6 +75,8 @@ class World:
     postures: dict[str, str] = field(default_factory=dict)
     orders: dict[str, bool] = field(default_factory=dict)
     held: dict[str, bool] = field(default_factory=dict)
+    # For each order, the seq of the order_sent whose change reached the units last.
+    order_changes: dict[str, int] = field(default_factory=dict)
     rung: str = ""
     level: int = 0
     messages: dict[str, MessageState] = field(default_factory=dict)
@@ -184,6 +186,9 @@ class World:
         self.rung, self.level = ev["rung"], ev["level"]
 
     def _on_order(self, ev: OrderEvent) -> None:
+        if "superseded_by" in ev:
+            return
+        self.order_changes[ev["order"]] = ev.get("cause", -1)
         if ev["obeyed"]:
             self.orders[ev["order"]] = ev["active"]
 
