@@ -122,7 +122,8 @@ def _options(trace: dict[str, Any]) -> list[str]:
         answer = f"; {o['versus']} answers {reply['option']} ({reply['p']:.2f})" if reply else ""
         if not o.get("considered", True):
             answer += "; not thought through (first glance)"
-        out.append(f"    {o['option']:<44.44} {o['eu']:+9.2f}  p={rounded_chance(o['p'], 4)}  {terms}{answer}")
+        p = rounded_chance(o["p"], 4)
+        out.append(f"    {o['option']:<44.44} {o['eu']:+9.2f}  p={p}  {terms}{answer}")
     return out
 
 

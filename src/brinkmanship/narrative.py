@@ -8,6 +8,7 @@ from datetime import datetime
 from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Outcome
+from brinkmanship.engine.world import World
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
@@ -33,12 +34,19 @@ def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> lis
     """Readable lines for a log; ``verbose`` adds belief updates and decisions."""
     ix = Index(sc)
     lines = []
+    # The world as the story has it so far: what stopped a response is said from it.
+    world = World.initial(ix)
+    ever = {f: {p} for f, p in world.postures.items()}
     for ev in events:
+        world.apply(ev)
+        for force, posture in world.postures.items():
+            ever[force].add(posture)
         if ev["kind"] in QUIET and not (verbose and ev["kind"] in ("belief", "decision")):
             continue
         if ev["kind"] == "chain" and not ev["fired"] and not verbose:
             continue
-        text = describe(ix, ev)
+        text = _stopped(ix, ev, world, ever) if ev["kind"] == "response" else None
+        text = text or describe(ix, ev)
         if text is None:
             continue
         who = _short(_name(ix, ev.get("actor")))
@@ -160,12 +168,42 @@ def _incident(ix: Index, ev: Event) -> str:
 
 
 def _response(ix: Index, ev: Event) -> str:
-    name = ix.responses[ev["response"]].name
+    resp = ix.responses[ev["response"]]
     if ev["fired"]:
-        return f"pre-delegated response fires: {name}" + (" (the hold failed)"
-                                                          if ev["hold_failed"] else "")
-    return f"pre-delegated response stays held: {name}" if ev["held"] else \
-        f"pre-delegated response cannot be carried out: {name}"
+        return f"pre-delegated response fires: {resp.name}" + (" (the hold failed)"
+                                                               if ev["hold_failed"] else "")
+    if ev["held"] and not ev["hold_failed"]:
+        return f"pre-delegated response stays held: {resp.name}"
+    return (f"pre-delegated response comes due: {resp.name}; there is nothing to carry out, "
+            f"as {ix.actions[resp.action].name} is not possible now")
+
+
+def _stopped(ix: Index, ev: Event, world: World, ever: dict[str, set[str]]) -> str | None:
+    """Why a response that came due was not carried out, from the world of the story: the
+    parts of its action's ``requires`` that did not hold (None if it fired or was held)."""
+    if ev["fired"] or (ev["held"] and not ev["hold_failed"]):
+        return None
+    resp = ix.responses[ev["response"]]
+    cond = ix.actions[resp.action].requires
+    why = []
+    for force_id, postures in cond.postures.items():
+        if world.postures.get(force_id) in postures:
+            continue
+        force = ix.forces[force_id]
+        names = " or ".join(p.name for p in force.postures if p.id in postures)
+        state = "were never" if not ever[force_id] & set(postures) else "are no longer"
+        why.append(f"{force.name} {state} {names}")
+    why += [f"'{f}' has not happened" for f in cond.flags if f not in world.flags]
+    why += [f"'{f}' stands in the way" for f in cond.not_flags if f in world.flags]
+    if cond.min_rung is not None and world.level < ix.rungs[cond.min_rung].level:
+        why.append(f"the crisis has not reached '{ix.rungs[cond.min_rung].name}'")
+    if cond.max_rung is not None and world.level > ix.rungs[cond.max_rung].level:
+        why.append(f"the crisis is past '{ix.rungs[cond.max_rung].name}'")
+    if not why:
+        return None
+    held = " (the hold failed)" if ev["hold_failed"] else ""
+    return (f"pre-delegated response comes due{held}: {resp.name}; there is nothing to carry "
+            f"out, as {'; '.join(why)}")
 
 
 def _order(ix: Index, ev: Event) -> str:

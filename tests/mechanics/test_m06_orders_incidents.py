@@ -10,6 +10,7 @@ from mechanics_kit import Chair, Move, at, build, of_kind, one, play, wilson
 from brinkmanship.engine import Interventions
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.world import World
+from brinkmanship.narrative import narrate
 
 
 def _orders(compliance: float = 1.0) -> str:
@@ -255,3 +256,20 @@ def test_a_later_order_wins_over_an_earlier_one_that_arrives_after_it() -> None:
             else:
                 assert "superseded_by" not in e
     assert overtaken >= 3, "some early orders do arrive after later ones"
+
+
+def test_a_response_whose_units_were_never_on_alert_is_told_plainly() -> None:
+    """The reprisal needs Blue's fleet at battle stations; it never was: the story says the
+    response came due and there was nothing to carry out, and why, not that it failed."""
+    text = _responses(0.0).replace(
+        "duration_hours: 1,\n",
+        "duration_hours: 1,\n     requires: {postures: {blue_fleet: [battle]}},\n")
+    sc = build(text)
+    iv = Interventions(hazards=False, force_incidents=((at(sc, 3.0), "pot_shots"),))
+    run = play(sc, seed=11, iv=iv)
+    assert one(run, "response", response="reprisal")["fired"] is False
+    story = [line for line in narrate(sc, run.events) if "Pre-agreed reprisal" in line]
+    assert len(story) == 1
+    assert "comes due" in story[0] and "nothing to carry out" in story[0]
+    assert "Blue fleet were never at battle stations" in story[0]
+    assert "cannot" not in story[0] and "fail" not in story[0]
