@@ -53,6 +53,8 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
                if o["count"]}
     for arm in cmp["arms"]:
         lines += ["", f"{arm['arm']}: {arm['label']}"]
+        for note in arm.get("record", ()):
+            lines.append(f"  the record: {note}")
         if "forced_in_runs" in arm:
             f = arm["forced_in_runs"]
             lines.append(f"  forced decision taken in {f['taken']} of {arm['paired_seeds']} "
