@@ -214,6 +214,20 @@ def _order(ix: Index, ev: Event) -> str:
     return f"receives the change to {name!r}: {'obeys' if ev['obeyed'] else 'does not comply'}"
 
 
+def _stand_down(ix: Index, ev: Event) -> str:
+    sd = ix.sc.stand_down
+    name = sd.name if sd is not None else "the sides stand down"
+    return (f"STAND-DOWN: {name} — " + _since(ev, ev["since"], "it has held") +
+            "; the crisis ends without agreement")
+
+
+def _since(ev: Event, iso: str, what: str) -> str:
+    """``it has held for 12 h 00 min``: an earlier instant told relative to the event."""
+    minutes = round((_instant(ev["t"]) - _instant(iso)).total_seconds() / 60)
+    hours, mins = divmod(max(minutes, 0), 60)
+    return f"{what} for {hours} h {mins:02d} min" if hours else f"{what} for {mins} min"
+
+
 def _deadline(ix: Index, ev: Event) -> str:
     d = next(x for x in ix.sc.deadlines if x.id == ev["deadline"])
     return f"deadline {'passes' if ev['status'] == 'expired' else 'is void'}: {d.name}"
@@ -234,7 +248,9 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "offer": _offer,
     "action_start": _action_start,
     "action": lambda ix, ev: f"{ix.actions[ev['action']].name} takes effect",
-    "rung": lambda ix, ev: f"ESCALATION to '{ix.rungs[ev['rung']].name}' (level {ev['level']})",
+    "rung": lambda ix, ev: (f"{'STANDS DOWN' if ev.get('down') else 'ESCALATION'} to "
+                           f"'{ix.rungs[ev['rung']].name}' (level {ev['level']})"),
+    "stand_down": _stand_down,
     "war": lambda ix, ev: f"WAR begins, started by {_name(ix, ev['started_by'])} "
                           f"via {ev['via']} (from {ev['origin']})",
     "incident": _incident,
@@ -262,7 +278,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
 def outcome_lines(sc: Scenario, outcome: Outcome) -> list[str]:
     """The closing summary of a run."""
     ix = Index(sc)
-    lines = [f"Outcome: {outcome.kind.upper()} — {local_times(sc, outcome.at)} "
+    lines = [f"Outcome: {outcome.kind.replace('_', '-').upper()} — {local_times(sc, outcome.at)} "
              f"({clock_header(sc)}; {outcome.at} UTC)"]
     if outcome.kind == "settlement":
         lines.append(f"  Public terms:  {_terms(ix, outcome.public_terms)}")

@@ -31,7 +31,7 @@ EventDict = dict[str, Any]
 EventKind = Literal[
     "start", "end", "decision", "send", "deliver", "offer", "belief", "action_start",
     "action", "chain", "rung", "war", "incident", "response", "hold", "release", "order_sent",
-    "order", "activate", "deadline", "meeting", "settlement", "reaction"]
+    "order", "activate", "deadline", "meeting", "settlement", "reaction", "stand_down"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 AskReason = Literal["start", "wake", "decision point", "meeting", "message", "action",
@@ -99,8 +99,9 @@ class WarSummary(TypedDict):
 class EndOutcome(TypedDict):
     """How the run ended (the fields of :class:`brinkmanship.engine.run.Outcome`)."""
 
-    kind: Annotated[Literal["settlement", "war", "unresolved"], Field(
-        description="settlement, war, or unresolved at the horizon.")]
+    kind: Annotated[Literal["settlement", "war", "stand_down", "unresolved"], Field(
+        description="settlement, war, stand_down (the sides stood down without agreement), "
+        "or unresolved at the horizon.")]
     at: Annotated[Instant, Field(description="When: the settlement, the start of the war, or "
                                  "the horizon (UTC).")]
     public_terms: Annotated[Terms, Field(description="Agreed public terms, issue -> option "
@@ -266,7 +267,7 @@ class ChainEvent(_Common):
 
 
 class RungEvent(_Common):
-    """The escalation ladder rose."""
+    """The escalation ladder rose, or (with ``down``) came down in a stand-down."""
 
     kind: Annotated[Literal["rung"], _KIND]
     actor: Annotated[str | None, Field(description="Whose act raised it (null when "
@@ -275,6 +276,19 @@ class RungEvent(_Common):
     rung: Annotated[str, Field(description="The new rung.")]
     level: Annotated[int, Field(description="Its level.")]
     war: Annotated[bool, Field(description="Whether the rung is war.")]
+    down: NotRequired[Annotated[Literal[True], Field(description=(
+        "Present when the ladder came down to this rung (a stand-down, de-alerting); "
+        "absent when it rose."))]]
+
+
+class StandDownEvent(_Common):
+    """The sides stood down and stayed down long enough: the crisis ends without agreement."""
+
+    kind: Annotated[Literal["stand_down"], _KIND]
+    actor: Annotated[None, Field(description="Always null: a stand-down is nobody's act "
+                                 "alone.")]
+    since: Annotated[Instant, Field(description="When the stand-down's condition began to "
+                                    "hold without a break (UTC).")]
 
 
 class WarEvent(_Common):
@@ -383,7 +397,8 @@ Event = Annotated[
     StartEvent | EndEvent | DecisionEvent | SendEvent | DeliverEvent | OfferEvent
     | BeliefEvent | ActionStartEvent | ActionEvent | ChainEvent | RungEvent | WarEvent
     | IncidentEvent | ResponseEvent | HoldEvent | ReleaseEvent | OrderSentEvent | OrderEvent
-    | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent,
+    | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent
+    | StandDownEvent,
     Field(discriminator="kind")]
 """Any one event of the log, told apart by its ``kind``."""
 

@@ -120,6 +120,10 @@ class Simulation(k.Kernel):
         self.asks: deque[Ask] = deque()
         self.hazards: dict[str, _Hazard] = {}
         self.pending_reactions: set[str] = set()
+        # Since when the stand-down's condition has held (None: it does not now), and how
+        # many times it began to: a count that lapses when the condition breaks.
+        self.calm_since: int | None = None
+        self.calm_count = 0
         if iv.until is not None:
             self.stop_s = min(self.stop_s, self.ix.seconds(iv.until))
 
@@ -152,7 +156,13 @@ class Simulation(k.Kernel):
                         self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.refresh_hazards)
         for actor in sorted(self.deciders):
             self.at(0, k.DECIDE, self.ask, actor, "start")
+        if sc.stand_down is not None:
+            when = sc.stand_down.when
+            for edge, past in zip((when.after, when.before), (0, 1), strict=True):
+                if edge is not None:
+                    self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.watch_stand_down)
         self.refresh_hazards()
+        self.watch_stand_down()
 
     def finish(self) -> None:
         """The closing ``end`` event, with the outcome and every actor's payoff."""
@@ -163,6 +173,8 @@ class Simulation(k.Kernel):
             public, private = w.settlement["public_terms"], w.settlement["private_terms"]
         elif w.war is not None:
             kind, at, public, private = "war", w.war["t"], {}, {}
+        elif w.stood_down is not None:
+            kind, at, public, private = "stand_down", w.stood_down["t"], {}, {}
         else:
             kind, at, public, private = "unresolved", self.iso(w.t), {}, {}
         agreed = {**private, **public}
@@ -185,7 +197,8 @@ class Simulation(k.Kernel):
 
     def observe(self, ask: Ask) -> Observation | None:
         """What the asked actor sees now, or ``None`` when the crisis is already over."""
-        if self.world.war is not None or self.world.settlement is not None:
+        w = self.world
+        if w.war is not None or w.settlement is not None or w.stood_down is not None:
             return None
         return observe(self.world, ask.actor, ask.reason, self.iv.closed_channels, ask.meeting)
 
@@ -341,6 +354,8 @@ class Simulation(k.Kernel):
         """The ladder and the signals of effects (the world applies the rest when folding)."""
         if eff.rung is not None:
             self.raise_ladder(eff.rung, actor, cause)
+        if eff.lower_rung is not None:
+            self.lower_ladder(eff.lower_rung, actor, cause)
         if actor is not None:
             self.perceive(actor, dict(eff.signals), None, None, public, cause)
 
@@ -431,6 +446,15 @@ class Simulation(k.Kernel):
         if rung.war and self.world.war is None:
             self.begin_war(actor, ev["seq"])
 
+    def lower_ladder(self, rung_id: str, actor: str | None, cause: int) -> None:
+        """A stand-down: the ladder comes down to ``rung_id`` (never during a war)."""
+        rung = self.ix.rungs[rung_id]
+        if rung.level >= self.world.level or self.world.war is not None:
+            return
+        side = self.ix.side_of[actor] if actor is not None else None
+        self.emit("rung", cause, actor=actor, side=side, rung=rung.id, level=rung.level,
+                  war=False, down=True)
+
     def begin_war(self, actor: str | None, cause: int) -> None:
         path = causal_path(self.events, cause)
         labels = [label for e in path if (label := _label(e))]
@@ -457,6 +481,28 @@ class Simulation(k.Kernel):
             if rate > 0:
                 wait = max(1, math.ceil((hz.threshold - hz.accumulated) / rate * 3600))
                 self.at(self.now + wait, k.INCIDENT, self.incident, inc_id, hz.version)
+
+    def watch_stand_down(self) -> None:
+        """Start or break the count of a stand-down after the world changed: the crisis
+        ends in one once its condition has held without a break for its hours."""
+        sd, w = self.ix.sc.stand_down, self.world
+        if sd is None or w.war is not None or w.settlement is not None:
+            return
+        if not holds(sd.when, w):
+            self.calm_since = None
+        elif self.calm_since is None:
+            self.calm_since = self.now
+            self.calm_count += 1
+            self.at(self.now + int(sd.hours * 3600), k.DEADLINE, self.stand_down,
+                    self.calm_count)
+
+    def stand_down(self, count: int) -> None:
+        sd, w = self.ix.sc.stand_down, self.world
+        if count != self.calm_count or self.calm_since is None or sd is None or \
+                w.war is not None or w.settlement is not None or not holds(sd.when, w):
+            return
+        self.emit("stand_down", actor=None, since=self.iso(self.calm_since))
+        self.stop_now()
 
     def incident(self, inc_id: str, version: int | None) -> None:
         hz = self.hazards.get(inc_id)

@@ -92,6 +92,7 @@ class World:
     views: dict[Any, Any] = field(default_factory=dict, compare=False)
     settlement: Event | None = None
     war: Event | None = None
+    stood_down: Event | None = None
     version: int = 0
 
     @classmethod
@@ -102,7 +103,8 @@ class World:
         # An order with a start time is off until then, whatever 'active' says.
         w.orders = {o.id: o.active and o.activates_at is None for o in sc.standing_orders}
         w.held = {r.id: r.held for r in sc.responses}
-        w.rung, w.level = sc.ladder[0].id, sc.ladder[0].level
+        first = sc.start_rung()
+        w.rung, w.level = first.id, first.level
         for b in sc.beliefs:
             w.beliefs.setdefault(b.actor, {})[b.about] = {
                 "resolve": b.resolve, "control": b.control, "imminence": b.imminence}
@@ -214,6 +216,10 @@ class World:
     def _on_settlement(self, ev: Event) -> None:
         self.settlement = ev
         self.flags.add("settled")
+
+    def _on_stand_down(self, ev: Event) -> None:
+        self.stood_down = ev
+        self.flags.add("stood_down")
 
     def _on_war(self, ev: Event) -> None:
         self.war = ev

@@ -6,6 +6,16 @@ from typing import Any
 
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.negotiation import walked_back
+from brinkmanship.scenario.schema import Scenario
+
+OUTCOMES = ("settlement", "war", "unresolved")
+"""The kinds of outcome every run can end in."""
+
+
+def outcome_kinds(sc: Scenario) -> tuple[str, ...]:
+    """The kinds of outcome a run of ``sc`` can end in: ``stand_down`` too where the
+    scenario says how its sides stand down."""
+    return (*OUTCOMES, "stand_down") if sc.stand_down is not None else OUTCOMES
 
 
 def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
@@ -21,6 +31,8 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             value -= u.audience_cost * len(walked_back(proposals.get(actor, {}), agreed))
         elif kind == "war" and war_rung is not None:
             value = war_value(ix, u.war, war_rung)
+        elif kind == "stand_down":
+            value = u.stand_down
         else:
             value = u.unresolved
         out[actor] = round(value - costs.get(actor, 0.0), 6)

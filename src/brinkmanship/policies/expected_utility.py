@@ -291,14 +291,35 @@ class Lookahead:
         hours = (until - s.t) / 3600
         if hours <= 0.0:
             return pl.stakes.unresolved
+        # Where the sides stand down, carrying on ends in a stand-down once it has lasted,
+        # if that comes within the horizon.
+        calm = self.moves.stands_down(s)
+        if calm is not None and calm <= hours:
+            hours, until = calm, s.t + calm * 3600
+        else:
+            calm = None
         risk = self.risk.risk(pl.actor, s)
-        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s))
+        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s), calm is not None)
         hit = self._carried.get(key)
         if hit is None:
             if len(self._carried) > MEMO_LIMIT:
                 self._carried.clear()
-            hit = self._carried[key] = self._carry_on(pl, risk, s.t, until, hours, key[-1])
+            hit = self._carry_on(pl, risk, s.t, until, hours, key[-2])
+            if calm is not None:
+                hit = self._stood_down(pl, risk, s.t, until, hours, hit)
+            self._carried[key] = hit
         return hit
+
+    def _stood_down(self, pl: Player, risk: Risk, t: int, until: float, hours: float,
+                    v: Vec) -> Vec:
+        """``v``, the value of carrying on for ``hours``, with the stand-down instead of
+        staying unresolved at their end: reached if no war came, and discounted."""
+        alive = math.exp(-(risk.rate + pl.rho) * hours)
+        for due, pmf in risk.lumps:
+            if t <= due <= until:
+                alive *= 1.0 - sum(pmf)
+        return add_scaled(add_scaled(v, pl.stakes.stood_down, alive), pl.stakes.unresolved,
+                          -alive)
 
     def _carry_on(self, pl: Player, risk: Risk, t: int, until: float, hours: float,
                   per_hour: float) -> Vec:

@@ -60,8 +60,9 @@ class Moves:
         sc = ix.sc
         self.drafts = {a: [m for m in sc.messages if m.sender == a and
                            m.id not in ix.reaction_drafts] for a in ix.actors}
-        self.acts = {a: [x for x in sc.actions if x.actor == a and x.kind == "military"]
-                     for a in ix.actors}
+        calming = _stand_down_moves(sc)
+        self.acts = {a: [x for x in sc.actions if x.actor == a and
+                         (x.kind == "military" or x.id in calming)] for a in ix.actors}
         self.weight = sc.perception.authority_weights
         self.bias = {(b.actor, b.about): b.threat_bias for b in sc.beliefs}
         self.opens = {c.id: (ix.seconds(c.opens) if c.opens else None) for c in sc.channels}
@@ -70,8 +71,9 @@ class Moves:
     # -- options -------------------------------------------------------------------------
     def options(self, s: Situation, actor: str) -> list[Option]:
         """The replies pictured for a player of the look-ahead: its drafts, its answers to
-        offers, its military actions (posture and political moves are housekeeping, weighed
-        only when the actor itself decides)."""
+        offers, its military actions, and the moves that make or break a stand-down (other
+        posture and political moves are housekeeping, weighed only when the actor itself
+        decides)."""
         out = [Option("send", m.id) for m in self.drafts[actor]
                if f"sent:{m.id}" not in s.flags and self.is_open(m.channel, s)
                and self.cond.holds(m.requires, s)]
@@ -104,6 +106,12 @@ class Moves:
             return offer.channel
         return min(shared, key=lambda c: (self.ix.channels[c].latency.median_hours, c),
                    default=None)
+
+    def stands_down(self, s: Situation) -> float | None:
+        """The hours after which ``s`` ends in a stand-down if nothing changes: the
+        scenario's stand-down hours where its condition holds in ``s``, else None."""
+        sd = self.ix.sc.stand_down
+        return sd.hours if sd is not None and self.cond.holds(sd.when, s) else None
 
     def is_open(self, channel: str, s: Situation) -> bool:
         opens = self.opens[channel]
@@ -219,6 +227,8 @@ class Moves:
         level = after.level
         if eff.rung is not None and not self.ix.rungs[eff.rung].war:
             level = max(level, self.ix.rungs[eff.rung].level)
+        if eff.lower_rung is not None:
+            level = min(level, self.ix.rungs[eff.lower_rung].level)
         after = self.apply(after, eff, flags, level)
         if action.public:
             after = self._perceive(after, action.actor, eff.signals, "official", None, True)
@@ -306,6 +316,16 @@ class Moves:
                 s = self.apply(s, rea.effects, flags)
                 flags = set(s.flags)
         return s.but(flags=frozenset(flags)), tuple(sorted(costs.items()))
+
+
+def _stand_down_moves(sc: schema.Scenario) -> frozenset[str]:
+    """Actions that make or break the scenario's stand-down: those that lower the ladder or
+    move a force its condition names."""
+    if sc.stand_down is None:
+        return frozenset()
+    forces = set(sc.stand_down.when.postures)
+    return frozenset(a.id for a in sc.actions if a.effects.lower_rung is not None or
+                     forces & set(a.effects.postures))
 
 
 def _passed_on(s: Situation, passed: frozenset[str]) -> Situation:

@@ -203,7 +203,8 @@ def tested_flags(ix: Index) -> frozenset[str]:
     """Flags some condition of the scenario tests."""
     sc = ix.sc
     conds = [m.requires for m in sc.messages] + [a.requires for a in sc.actions] + \
-        [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines]
+        [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines] + \
+        ([sc.stand_down.when] if sc.stand_down is not None else [])
     return frozenset(f for c in conds for f in (*c.flags, *c.not_flags))
 
 

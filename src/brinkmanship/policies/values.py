@@ -107,6 +107,11 @@ class Stakes:
     def unresolved(self) -> Vec:
         return self.term(UNRESOLVED, self.utility.unresolved)
 
+    @cached_property
+    def stood_down(self) -> Vec:
+        """A stand-down, counted with staying unresolved: both end without agreement."""
+        return self.term(UNRESOLVED, self.utility.stand_down)
+
     def settlement(self, agreed: dict[str, str], proposed: dict[str, str]) -> Vec:
         """A settlement on ``agreed``, having publicly proposed ``proposed`` (audience costs)."""
         u = self.utility

@@ -125,6 +125,9 @@ class Meta(Sourced):
     sources: dict[Id, str] = Field(
         default_factory=dict, description="Citations, keyed by a short id used in 'source:' notes."
     )
+    initial_rung: Id | None = Field(
+        None, description="The rung the crisis starts on (default: the ladder's first); a "
+        "crisis that opens part-way up the ladder can come down it.")
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Meta:
@@ -306,10 +309,21 @@ class Effects(Strict):
     clear_flags: list[str] = Field(default_factory=list, description="Flags cleared.")
     postures: dict[Id, Id] = Field(default_factory=dict, description="Force id -> new posture.")
     rung: Id | None = Field(None, description="Raise the escalation ladder to at least this rung.")
+    lower_rung: Id | None = Field(
+        None, description="Stand down: lower the escalation ladder to at most this rung (a "
+        "rung that is not war); nothing once a war has begun.")
     signals: Signals = Field(default_factory=dict)
     orders: dict[Id, bool] = Field(
         default_factory=dict, description="Standing orders switched on (true) or off (false)."
     )
+
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> Effects:
+        if self.rung is not None and self.lower_rung is not None:
+            raise ValueError("effects raise the ladder ('rung') or lower it ('lower_rung'), "
+                             "not both")
+        return self
 
 
 class Rung(Strict):
@@ -581,6 +595,19 @@ class Deadline(Sourced):
         default_factory=Effects, description="What changes when it expires.")
 
 
+class StandDown(Sourced):
+    """How a crisis can end without agreement: both sides stand down, and it lasts."""
+
+    name: str = Field(description="How the story names it, e.g. 'The tanks pull back'.")
+    when: Condition = Field(
+        description="What standing down means: the postures, rungs and flags that hold once "
+        "the sides have stood down (e.g. max_rung and the forces' de-alerted postures).")
+    hours: Hours = Field(
+        description="How long it must hold without a break for the crisis to end in a "
+        "stand-down.")
+    description: str = Field("", description="More about it, for readers.")
+
+
 class BeliefPrior(Sourced):
     """What a leader believes at the start about another side."""
 
@@ -611,6 +638,9 @@ class Utility(Sourced):
     audience_cost: Cost = Field(
         0.0, description="Lost for each publicly proposed term the settlement walks back."
     )
+    stand_down: Value = Field(
+        0.0, description="Value of the crisis ending in a stand-down without agreement "
+        "(see the scenario's 'stand_down'); the status quo holds on every issue.")
 
 
 RecordConfidence = Literal["confirmed", "secondary", "recalled", "conflicting", "assumed"]
@@ -655,8 +685,8 @@ class RecordEntry(Strict):
 class RecordedOutcome(Strict):
     """How the crisis ended in history."""
 
-    kind: Literal["settlement", "war", "unresolved"] = Field(
-        description="settlement, war or unresolved.")
+    kind: Literal["settlement", "war", "stand_down", "unresolved"] = Field(
+        description="settlement, war, stand_down or unresolved.")
     at: Instant | None = Field(None, description="When it ended.")
     public_terms: Terms = Field(default_factory=dict, description="The terms made public.")
     private_terms: Terms = Field(
@@ -770,8 +800,8 @@ class Scenario(Strict):
     channels: list[Channel] = Field(
         default_factory=list, description="The ways messages travel.")
     ladder: list[Rung] = Field(
-        min_length=1, description="The escalation ladder, lowest rung first; the first is "
-        "where the crisis starts.")
+        min_length=1, description="The escalation ladder, lowest rung first; the crisis "
+        "starts on the first unless 'scenario.initial_rung' names another.")
     forces: list[Force] = Field(
         default_factory=list, description="Bodies of forces and their postures.")
     actions: list[Action] = Field(
@@ -794,6 +824,9 @@ class Scenario(Strict):
         default_factory=list, description="When leaders are asked to decide, besides news.")
     deadlines: list[Deadline] = Field(
         default_factory=list, description="Deadlines and what follows if they pass.")
+    stand_down: StandDown | None = Field(
+        None, description="How the crisis ends without agreement, when the sides stand down "
+        "and stay down (an outcome of its own, apart from unresolved at the horizon).")
     beliefs: list[BeliefPrior] = Field(
         default_factory=list, description="What leaders believe about each other at the start.")
     utilities: list[Utility] = Field(
@@ -805,3 +838,8 @@ class Scenario(Strict):
         default_factory=list, description="Parameters of the default decision-makers, by "
         "actor; actors left out get the defaults.")
     history: History | None = Field(None, description="Optional historical record.")
+
+    def start_rung(self) -> Rung:
+        """The rung the crisis starts on: ``scenario.initial_rung``, else the ladder's first."""
+        wanted = self.scenario.initial_rung
+        return next((r for r in self.ladder if r.id == wanted), self.ladder[0])
