@@ -214,6 +214,14 @@ def _order(ix: Index, ev: Event) -> str:
     return f"receives the change to {name!r}: {'obeys' if ev['obeyed'] else 'does not comply'}"
 
 
+def _phase(ix: Index, ev: Event) -> str:
+    tt = ix.timetables[ev["timetable"]]
+    phase = next(p for p in tt.phases if p.id == ev["phase"])
+    if ev["status"] == "called_off":
+        return f"{tt.name}: {phase.name} was due, but the activity is called off"
+    return f"{tt.name}: {phase.name} begins, on schedule"
+
+
 def _stand_down(ix: Index, ev: Event) -> str:
     sd = ix.sc.stand_down
     name = sd.name if sd is not None else "the sides stand down"
@@ -251,6 +259,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "rung": lambda ix, ev: (f"{'STANDS DOWN' if ev.get('down') else 'ESCALATION'} to "
                            f"'{ix.rungs[ev['rung']].name}' (level {ev['level']})"),
     "stand_down": _stand_down,
+    "phase": _phase,
     "war": lambda ix, ev: f"WAR begins, started by {_name(ix, ev['started_by'])} "
                           f"via {ev['via']} (from {ev['origin']})",
     "incident": _incident,

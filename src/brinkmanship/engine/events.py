@@ -31,7 +31,8 @@ EventDict = dict[str, Any]
 EventKind = Literal[
     "start", "end", "decision", "send", "deliver", "offer", "belief", "action_start",
     "action", "chain", "rung", "war", "incident", "response", "hold", "release", "order_sent",
-    "order", "activate", "deadline", "meeting", "settlement", "reaction", "stand_down"]
+    "order", "activate", "deadline", "meeting", "settlement", "reaction", "stand_down",
+    "phase"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 AskReason = Literal["start", "wake", "decision point", "meeting", "message", "action",
@@ -281,6 +282,20 @@ class RungEvent(_Common):
         "absent when it rose."))]]
 
 
+class PhaseEvent(_Common):
+    """A phase of a timetable came due: it began, or the activity was called off."""
+
+    kind: Annotated[Literal["phase"], _KIND]
+    actor: Annotated[str, Field(description="Who carries the timetable out.")]
+    side: Annotated[str, Field(description="That actor's side.")]
+    timetable: Annotated[str, Field(description="The scenario's timetable.")]
+    phase: Annotated[str, Field(description="The phase.")]
+    status: Annotated[Literal["begun", "called_off"], Field(description=(
+        "begun (its effects apply), or called_off (the timetable's 'unless' held, or the "
+        "crisis was over)."))]
+    public: Annotated[bool, Field(description="Whether the other sides see it.")]
+
+
 class StandDownEvent(_Common):
     """The sides stood down and stayed down long enough: the crisis ends without agreement."""
 
@@ -398,7 +413,7 @@ Event = Annotated[
     | BeliefEvent | ActionStartEvent | ActionEvent | ChainEvent | RungEvent | WarEvent
     | IncidentEvent | ResponseEvent | HoldEvent | ReleaseEvent | OrderSentEvent | OrderEvent
     | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent
-    | StandDownEvent,
+    | StandDownEvent | PhaseEvent,
     Field(discriminator="kind")]
 """Any one event of the log, told apart by its ``kind``."""
 

@@ -143,6 +143,9 @@ class Simulation(k.Kernel):
             self.at(first, k.DECIDE, self.decision_point, i)
         for d in sc.deadlines:
             self.at(self.ix.seconds(d.at), k.DEADLINE, self.deadline, d)
+        for tt in sc.timetables:
+            for phase in tt.phases:
+                self.at(self.ix.seconds(phase.at), k.EFFECT, self.phase, tt, phase)
         for when, incident in self.iv.force_incidents:
             self.at(self.ix.seconds(when), k.INCIDENT, self.incident, incident, None)
         for inc in sc.incidents:
@@ -576,6 +579,25 @@ class Simulation(k.Kernel):
 
     def activate(self, order: s.StandingOrder) -> None:
         self.emit("activate", actor=order.holder, order=order.id)
+
+    def phase(self, tt: s.Timetable, phase: s.Phase) -> None:
+        """A timetable's phase comes due: it begins, unless the activity is called off."""
+        w = self.world
+        off = w.settlement is not None or w.stood_down is not None or \
+            (tt.unless != s.Condition() and holds(tt.unless, w))
+        side = self.ix.side_of[tt.actor]
+        ev = self.emit("phase", actor=tt.actor, side=side, timetable=tt.id, phase=phase.id,
+                       status="called_off" if off else "begun", public=tt.public)
+        if off:
+            return
+        self.consequences(phase.effects, tt.actor, tt.public, ev["seq"])
+        if tt.public:
+            for leader in self.ix.counterpart_leaders(tt.actor):
+                if leader in self.deciders:
+                    self.ask(leader, "action")
+        leader = self.ix.leader_of.get(side)
+        if leader in self.deciders and leader != tt.actor:
+            self.ask(leader, "action")
 
     def deadline(self, d: s.Deadline) -> None:
         w = self.world

@@ -217,6 +217,13 @@ class World:
         self.settlement = ev
         self.flags.add("settled")
 
+    def _on_phase(self, ev: Event) -> None:
+        if ev["status"] == "begun":
+            tt = self.ix.timetables[ev["timetable"]]
+            phase = next(p for p in tt.phases if p.id == ev["phase"])
+            self.flags.add(f"phase:{tt.id}:{phase.id}")
+            self.effects(phase.effects)
+
     def _on_stand_down(self, ev: Event) -> None:
         self.stood_down = ev
         self.flags.add("stood_down")

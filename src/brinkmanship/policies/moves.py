@@ -10,7 +10,7 @@ instead of random ones, and no distortion.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -48,8 +48,10 @@ class Moves:
 
     def __init__(self, ix: Index, esc: Escalation, cond: Conditions, holder: dict[str, str],
                  review_hours: dict[str, float], relevant: frozenset[str],
-                 lapses: dict[str, int]):
+                 lapses: dict[str, int], phases: tuple[tuple[int, schema.Effects], ...] = ()):
         self.ix = ix
+        self.phases = phases
+        self.phase_times = [t for t, _ in phases]
         self.esc = esc
         self.cond = cond
         self.holder = holder
@@ -260,7 +262,17 @@ class Moves:
         # Some flag lapses at a second in [s.t, t): the sorted lapse times say at once.
         if bisect_left(self.lapse_times, s.t) < bisect_left(self.lapse_times, t):
             flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
-        return s.but(t=t, due=due, flags=flags)
+        after = s.but(t=t, due=due, flags=flags)
+        # Scheduled phases the actor knows of begin on time (docs/engine-semantics.md).
+        first, last = bisect_right(self.phase_times, s.t), bisect_right(self.phase_times, t)
+        for _, eff in self.phases[first:last]:
+            level = after.level
+            if eff.rung is not None and not self.ix.rungs[eff.rung].war:
+                level = max(level, self.ix.rungs[eff.rung].level)
+            if eff.lower_rung is not None:
+                level = min(level, self.ix.rungs[eff.lower_rung].level)
+            after = self.apply(after, eff, set(after.flags), level)
+        return after
 
     def apply(self, s: Situation, eff: schema.Effects, flags: set[str],
               level: int | None = None) -> Situation:

@@ -34,6 +34,7 @@ class _Refs:
         self._ids("reactions", sc.reactions)
         self._ids("meetings", sc.meetings)
         self._ids("deadlines", sc.deadlines)
+        self._ids("timetables", sc.timetables)
         self.links: dict[str, Any] = {}
         for c, chain in enumerate(sc.chains):
             for k, link in enumerate(chain.links):
@@ -299,6 +300,18 @@ def _check_calendar(r: _Refs) -> None:
         r.ref(("deadlines", i, "action"), d.action, r.actions, "action")
         r.condition(("deadlines", i, "unless"), d.unless)
         r.effects(("deadlines", i, "effects"), d.effects)
+    for i, tt in enumerate(sc.timetables):
+        r.ref(("timetables", i, "actor"), tt.actor, r.actors, "actor")
+        r.refs(("timetables", i, "known_to"), tt.known_to, r.actors, "actor")
+        r.condition(("timetables", i, "unless"), tt.unless)
+        seen: set[str] = set()
+        for k, phase in enumerate(tt.phases):
+            p: Path_ = ("timetables", i, "phases", k)
+            if phase.id in seen:
+                r.bad((*p, "id"), f"duplicate phase id {phase.id!r}")
+            seen.add(phase.id)
+            r.instant((*p, "at"), phase.at)
+            r.effects((*p, "effects"), phase.effects)
     if sc.stand_down is not None:
         when = sc.stand_down.when
         r.condition(("stand_down", "when"), when)

@@ -595,6 +595,48 @@ class Deadline(Sourced):
         default_factory=Effects, description="What changes when it expires.")
 
 
+class Phase(Sourced):
+    """One phase of a timetable: what changes when it begins."""
+
+    id: Id = Field(description="The phase's id; once begun it sets the flag "
+                   "phase:TIMETABLE:PHASE.")
+    name: str = Field(description="How the story names the phase, e.g. 'Dispersal'.")
+    at: Instant = Field(description="When the phase begins.")
+    effects: Effects = Field(
+        default_factory=Effects, description="What changes when it begins: postures, "
+        "orders, flags, the ladder, signals (read by the other sides where the timetable is "
+        "public).")
+    description: str = Field("", description="More about the phase, for readers.")
+
+
+class Timetable(Sourced):
+    """A scheduled activity (an exercise's phases, a readiness schedule): its phases begin
+    at their times, whatever the leaders decide in the moment, unless it is called off."""
+
+    id: Id = Field(description="The timetable's id.")
+    name: str = Field(description="How the story names it, e.g. 'Exercise Autumn Shield'.")
+    actor: Id = Field(description="Who carries it out (a command, or a leader).")
+    public: bool = Field(True, description="Whether the other sides see each phase as it "
+                         "begins (their leaders then reconsider, and its signals reach them).")
+    known_to: list[Id] = Field(
+        default_factory=list, description="Actors, besides its own side's, who know the "
+        "schedule in advance: their decision-makers picture its phases coming on time.")
+    unless: Condition = Field(
+        default_factory=Condition, description="A phase due while this holds does not "
+        "begin: the activity is called off or paused (e.g. by a flag a leader's action "
+        "sets).")
+    phases: list[Phase] = Field(min_length=1, description="The phases, in the order they "
+                                "begin.")
+    description: str = Field("", description="What the activity is, for readers.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Timetable:
+        times = [p.at for p in self.phases]
+        if times != sorted(times):
+            raise ValueError("a timetable's phases are listed in the order they begin")
+        return self
+
+
 class StandDown(Sourced):
     """How a crisis can end without agreement: both sides stand down, and it lasts."""
 
@@ -824,6 +866,9 @@ class Scenario(Strict):
         default_factory=list, description="When leaders are asked to decide, besides news.")
     deadlines: list[Deadline] = Field(
         default_factory=list, description="Deadlines and what follows if they pass.")
+    timetables: list[Timetable] = Field(
+        default_factory=list, description="Scheduled activities and their phases (not "
+        "deadlines: nothing needs to fail for them to go ahead).")
     stand_down: StandDown | None = Field(
         None, description="How the crisis ends without agreement, when the sides stand down "
         "and stay down (an outcome of its own, apart from unresolved at the horizon).")
