@@ -214,6 +214,15 @@ def _order(ix: Index, ev: Event) -> str:
     return f"receives the change to {name!r}: {'obeys' if ev['obeyed'] else 'does not comply'}"
 
 
+def _settlement(ix: Index, ev: Event) -> str:
+    if "sides" not in ev:
+        return "SETTLEMENT reached"
+    pair = " and ".join(next(x.name for x in ix.sc.sides if x.id == side) for side in ev["sides"])
+    if ev["ends_crisis"]:
+        return f"SETTLEMENT reached: with this agreement between {pair} the crisis ends"
+    return f"AGREEMENT between {pair}: it stands, and the crisis goes on"
+
+
 def _phase(ix: Index, ev: Event) -> str:
     tt = ix.timetables[ev["timetable"]]
     phase = next(p for p in tt.phases if p.id == ev["phase"])
@@ -278,7 +287,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "meeting": lambda ix, ev: (f"{'opens' if ev['phase'] == 'start' else 'closes'} the meeting "
                                f"{next(m.name for m in ix.sc.meetings if m.id == ev['meeting'])}"),
     "deadline": _deadline,
-    "settlement": lambda ix, ev: "SETTLEMENT reached",
+    "settlement": _settlement,
     "belief": _belief,
     "decision": lambda ix, ev: "decides: " + (", ".join(ev["choices"]) or "to wait"),
 }

@@ -105,10 +105,12 @@ class EndOutcome(TypedDict):
         "or unresolved at the horizon.")]
     at: Annotated[Instant, Field(description="When: the settlement, the start of the war, or "
                                  "the horizon (UTC).")]
-    public_terms: Annotated[Terms, Field(description="Agreed public terms, issue -> option "
-                                         "(empty unless settled).")]
+    public_terms: Annotated[Terms, Field(description="Agreed public terms, issue -> option, "
+                                         "of every agreement reached (empty if none, and for a "
+                                         "war, which voids them).")]
     private_terms: Annotated[Terms, Field(description="Agreed off-the-record terms, issue -> "
-                                          "option (empty unless settled).")]
+                                          "option, of every agreement reached (empty if "
+                                          "none, and for a war).")]
     payoffs: Annotated[dict[str, float], Field(description="Every actor's payoff, by actor "
                                                "id.")]
     war: Annotated[WarSummary | None, Field(description="How the war began; null without a "
@@ -193,13 +195,20 @@ class OfferEvent(_Common):
 
 
 class SettlementEvent(_Common):
-    """An acceptance arrived: the crisis is settled and the run stops."""
+    """An acceptance arrived: an agreement between two sides. It settles the crisis and the
+    run stops, unless the scenario's 'agreements' say it does not end the crisis."""
 
     kind: Annotated[Literal["settlement"], _KIND]
     actor: Annotated[str, Field(description="Who accepted the offer.")]
     offer: Annotated[str, Field(description="The offer accepted.")]
     public_terms: Annotated[Terms, Field(description="The agreed public terms.")]
     private_terms: Annotated[Terms, Field(description="The agreed off-the-record terms.")]
+    sides: NotRequired[Annotated[list[str], Field(description=(
+        "Present where the scenario says which agreements end the crisis: the two sides "
+        "who agreed."))]]
+    ends_crisis: NotRequired[Annotated[bool, Field(description=(
+        "Present where the scenario says which agreements end the crisis: whether this one "
+        "did (if not, it stands and the run goes on)."))]]
 
 
 class ReactionEvent(_Common):

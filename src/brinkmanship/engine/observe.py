@@ -70,6 +70,13 @@ def known_flags(world: World, side: str) -> frozenset[str]:
         elif kind == "happened":
             inc = ix.incidents.get(what)
             ok = inc is None or inc.public or ix.forces[inc.force].side == side
+        elif kind == "agreed":
+            # An agreement between two other sides is theirs, unless its terms were public.
+            pair = tuple(what.split(":", 1))
+            ok = side in pair or pair in world.public_pairs
+        elif kind == "phase":
+            tt = ix.timetables.get(what.split(":", 1)[0])
+            ok = tt is None or tt.public or ix.side_of[tt.actor] == side
         else:
             ok = True
         if ok:

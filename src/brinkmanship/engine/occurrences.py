@@ -26,7 +26,7 @@ from brinkmanship.engine.streams import Streams, lognormal_seconds
 from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
-from brinkmanship.mechanics.negotiation import settlement_terms
+from brinkmanship.mechanics.negotiation import ends_crisis, settlement_terms
 from brinkmanship.mechanics.outcome import causal_path, payoffs
 from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Decision, Observation, Option
@@ -160,8 +160,8 @@ class Simulation(k.Kernel):
         for actor in sorted(self.deciders):
             self.at(0, k.DECIDE, self.ask, actor, "start")
         if sc.stand_down is not None:
-            when = sc.stand_down.when
-            for edge, past in zip((when.after, when.before), (0, 1), strict=True):
+            calm = sc.stand_down.when
+            for edge, past in zip((calm.after, calm.before), (0, 1), strict=True):
                 if edge is not None:
                     self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.watch_stand_down)
         self.refresh_hazards()
@@ -171,15 +171,15 @@ class Simulation(k.Kernel):
         """The closing ``end`` event, with the outcome and every actor's payoff."""
         self.close_clock()
         w = self.world
+        public, private = w.agreed_terms()
         if w.settlement is not None:
             kind, at = "settlement", w.settlement["t"]
-            public, private = w.settlement["public_terms"], w.settlement["private_terms"]
         elif w.war is not None:
             kind, at, public, private = "war", w.war["t"], {}, {}
         elif w.stood_down is not None:
-            kind, at, public, private = "stand_down", w.stood_down["t"], {}, {}
+            kind, at = "stand_down", w.stood_down["t"]
         else:
-            kind, at, public, private = "unresolved", self.iso(w.t), {}, {}
+            kind, at = "unresolved", self.iso(w.t)
         agreed = {**private, **public}
         war = None
         if w.war is not None:
@@ -339,11 +339,23 @@ class Simulation(k.Kernel):
                       choice.channel, terms, {}, {}, (offer.id,), False, ev["seq"])
 
     def settle(self, offer_id: str, answer_public: bool, accepter: str, cause: int) -> None:
-        offer = self.world.offers[offer_id]
-        public, private = settlement_terms(self.world, offer, answer_public)
+        """An agreement between the offer's two sides; it ends the crisis unless the
+        scenario's ``agreements`` say otherwise (docs/engine-semantics.md, M3)."""
+        w = self.world
+        offer = w.offers[offer_id]
+        public, private = settlement_terms(w, offer, answer_public)
+        rules = self.ix.sc.agreements
+        if rules is None:
+            self.emit("settlement", cause, actor=accepter, offer=offer_id,
+                      public_terms=public, private_terms=private)
+            self.stop_now()
+            return
+        pair = sorted({self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]})
+        ends = ends_crisis(rules, w.flags | {f"agreed:{pair[0]}:{pair[1]}"})
         self.emit("settlement", cause, actor=accepter, offer=offer_id, public_terms=public,
-                  private_terms=private)
-        self.stop_now()
+                  private_terms=private, sides=pair, ends_crisis=ends)
+        if ends:
+            self.stop_now()
 
     def lapse(self, mid: str) -> None:
         offer = self.world.offers[mid]
@@ -595,9 +607,9 @@ class Simulation(k.Kernel):
             for leader in self.ix.counterpart_leaders(tt.actor):
                 if leader in self.deciders:
                     self.ask(leader, "action")
-        leader = self.ix.leader_of.get(side)
-        if leader in self.deciders and leader != tt.actor:
-            self.ask(leader, "action")
+        own = self.ix.leader_of.get(side)
+        if own is not None and own in self.deciders and own != tt.actor:
+            self.ask(own, "action")
 
     def deadline(self, d: s.Deadline) -> None:
         w = self.world

@@ -93,6 +93,10 @@ class World:
     settlement: Event | None = None
     war: Event | None = None
     stood_down: Event | None = None
+    # Agreements between pairs of sides, in order (the last may have ended the crisis), and
+    # the pairs whose agreement was public.
+    agreements: list[Event] = field(default_factory=list)
+    public_pairs: set[tuple[str, str]] = field(default_factory=set)
     version: int = 0
 
     @classmethod
@@ -214,8 +218,24 @@ class World:
             self.effects(deadline.effects)
 
     def _on_settlement(self, ev: Event) -> None:
-        self.settlement = ev
-        self.flags.add("settled")
+        offer = self.offers[ev["offer"]]
+        a, b = sorted({self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]})
+        self.agreements.append(ev)
+        self.flags.add(f"agreed:{a}:{b}")
+        if ev["public_terms"]:
+            self.public_pairs.add((a, b))
+        if ev.get("ends_crisis", True):
+            self.settlement = ev
+            self.flags.add("settled")
+
+    def agreed_terms(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The public and private terms of every agreement so far, later ones prevailing."""
+        public: dict[str, str] = {}
+        private: dict[str, str] = {}
+        for ev in self.agreements:
+            public.update(ev["public_terms"])
+            private.update(ev["private_terms"])
+        return public, private
 
     def _on_phase(self, ev: Event) -> None:
         if ev["status"] == "begun":

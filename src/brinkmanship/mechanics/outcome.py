@@ -22,6 +22,7 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             proposals: dict[str, dict[str, str]], costs: dict[str, float]) -> dict[str, float]:
     """Each actor with a utility: its payoff for this outcome."""
     out: dict[str, float] = {}
+    status_quo = {i.id: i.status_quo for i in ix.sc.issues}
     for actor, u in sorted(ix.utilities.items()):
         if kind == "settlement":
             value = u.settlement
@@ -31,10 +32,12 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             value -= u.audience_cost * len(walked_back(proposals.get(actor, {}), agreed))
         elif kind == "war" and war_rung is not None:
             value = war_value(ix, u.war, war_rung)
-        elif kind == "stand_down":
-            value = u.stand_down
         else:
-            value = u.unresolved
+            value = u.stand_down if kind == "stand_down" else u.unresolved
+            # Agreements that did not end the crisis stand: their terms hold.
+            for held, option in agreed.items():
+                table = u.terms.get(held, {})
+                value += table.get(option, 0.0) - table.get(status_quo[held], 0.0)
         out[actor] = round(value - costs.get(actor, 0.0), 6)
     return out
 

@@ -299,25 +299,35 @@ class Lookahead:
         else:
             calm = None
         risk = self.risk.risk(pl.actor, s)
-        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s), calm is not None)
+        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s), calm is not None,
+               tuple(sorted(self.moves.held_terms(s).items())))
         hit = self._carried.get(key)
         if hit is None:
             if len(self._carried) > MEMO_LIMIT:
                 self._carried.clear()
-            hit = self._carry_on(pl, risk, s.t, until, hours, key[-2])
+            hit = self._carry_on(pl, risk, s.t, until, hours, key[-3])
             if calm is not None:
                 hit = self._stood_down(pl, risk, s.t, until, hours, hit)
+            if key[-1]:  # agreements pictured standing: their terms hold unless war comes
+                hit = add_scaled(hit, pl.stakes.held(dict(key[-1])),
+                                 self._alive(risk, s.t, until, hours))
             self._carried[key] = hit
         return hit
+
+    @staticmethod
+    def _alive(risk: Risk, t: int, until: float, hours: float) -> float:
+        """The chance that no war comes in the ``hours`` from ``t``."""
+        alive = math.exp(-risk.rate * hours)
+        for due, pmf in risk.lumps:
+            if t <= due <= until:
+                alive *= 1.0 - sum(pmf)
+        return alive
 
     def _stood_down(self, pl: Player, risk: Risk, t: int, until: float, hours: float,
                     v: Vec) -> Vec:
         """``v``, the value of carrying on for ``hours``, with the stand-down instead of
         staying unresolved at their end: reached if no war came, and discounted."""
-        alive = math.exp(-(risk.rate + pl.rho) * hours)
-        for due, pmf in risk.lumps:
-            if t <= due <= until:
-                alive *= 1.0 - sum(pmf)
+        alive = self._alive(risk, t, until, hours) * math.exp(-pl.rho * hours)
         return add_scaled(add_scaled(v, pl.stakes.stood_down, alive), pl.stakes.unresolved,
                           -alive)
 
@@ -384,6 +394,11 @@ class Lookahead:
             if taken is None:
                 continue
             k, settle = taken
+            if not self.moves.ends(s, self.moves.agreement_flag(offer)):
+                # Taken, it would stand while the crisis goes on: its terms held.
+                terms = {**dict(offer.terms), **dict(offer.private_terms)}
+                settle = (add(mine, self.players[0].stakes.held(terms)),
+                          add(theirs, self.players[1].stakes.held(terms)))
             settle = self._answered(s, offer, settle)
             pl = self.players[k]
             gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])

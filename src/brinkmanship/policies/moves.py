@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from brinkmanship.engine.index import Index
+from brinkmanship.mechanics.negotiation import ends_crisis
 from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Option
 from brinkmanship.policies.risk import Escalation, Pmf
@@ -24,6 +25,9 @@ from brinkmanship.scenario import schema
 PMF_LIMIT = 10_000
 """War distributions of actions kept, by action and holds, before the memo starts afresh."""
 
+HELD = "*"
+"""Marks, in a situation's ``assured``, the terms of an agreement that stands while the crisis
+goes on (pictured only: no side is called so)."""
 WAIT = Option("send", "")  # stands for waiting inside the look-ahead; never sent to the engine
 
 
@@ -193,7 +197,15 @@ class Moves:
             costs: tuple[tuple[str, float], ...] = ()
             if public_answer:
                 after, costs = self._reactions(after, terms)
-            return Step(hours, settle=self.agreed(after, offer, public_answer), costs=costs)
+            agreed = self.agreed(after, offer, public_answer)
+            flag = self.agreement_flag(offer)
+            if self.ends(after, flag):
+                return Step(hours, settle=agreed, costs=costs)
+            # An agreement that does not end the crisis stands: its terms hold from now on.
+            held = tuple(sorted({*after.assured, *((HELD, HELD, i, o) for i, o in
+                                                   agreed.items())}))
+            after = after.but(flags=after.flags | {flag}, assured=held, offers=rest)
+            return Step(hours, branches=((1.0, after),), costs=costs)
         part = {i: terms[i] for i in opt.issues}
         counter = Pending(f"part:{offer.id}", actor, offer.sender, _pairs(part), (),
                           public_answer, ch.id)
@@ -204,9 +216,12 @@ class Moves:
         return Step(hours, branches=((1.0, after),), costs=costs)
 
     def agreed(self, s: Situation, offer: Pending, answer_public: bool) -> dict[str, str]:
-        """The terms a settlement on ``offer`` contains (public and private, as the engine)."""
+        """The terms a settlement on ``offer`` contains (public and private, as the engine),
+        after those of the agreements pictured standing before it."""
+        agreed = {issue: option for a, _, issue, option in s.assured if a == HELD}
         public = dict(offer.terms) if offer.public or answer_public else {}
-        agreed = {} if public else dict(offer.terms)
+        if not public:
+            agreed.update(offer.terms)
         agreed.update(offer.private_terms)
         sides = {self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]}
         for a, b, issue, option in s.assured:
@@ -214,6 +229,20 @@ class Moves:
                 agreed[issue] = option
         agreed.update(public)
         return agreed
+
+    def agreement_flag(self, offer: Pending) -> str:
+        a, b = sorted({self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]})
+        return f"agreed:{a}:{b}"
+
+    def ends(self, s: Situation, flag: str) -> bool:
+        """Whether an agreement marked ``flag`` in ``s`` ends the crisis."""
+        rules = self.ix.sc.agreements
+        return rules is None or ends_crisis(rules, s.flags | {flag})
+
+    @staticmethod
+    def held_terms(s: Situation) -> dict[str, str]:
+        """The terms of the agreements pictured standing in ``s``."""
+        return {issue: option for a, _, issue, option in s.assured if a == HELD}
 
     def _act(self, s: Situation, action: schema.Action) -> Step:
         hours = action.duration_hours

@@ -211,7 +211,9 @@ def tested_flags(ix: Index) -> frozenset[str]:
     conds = [m.requires for m in sc.messages] + [a.requires for a in sc.actions] + \
         [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines] + \
         ([sc.stand_down.when] if sc.stand_down is not None else [])
-    return frozenset(f for c in conds for f in (*c.flags, *c.not_flags))
+    agreed = {f"agreed:{min(p)}:{max(p)}" for e in (sc.agreements.ends_crisis if
+                                                   sc.agreements else ()) for p in e.pairs}
+    return frozenset(f for c in conds for f in (*c.flags, *c.not_flags)) | agreed
 
 
 def flag_lapses(ix: Index) -> dict[str, int]:

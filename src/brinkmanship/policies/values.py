@@ -121,6 +121,14 @@ class Stakes:
         lost = u.audience_cost * len(walked_back(proposed, agreed)) if proposed else 0.0
         return self._out((u.settlement, value, -lost, 0.0, 0.0, 0.0, 0.0))
 
+    def held(self, agreed: dict[str, str]) -> Vec:
+        """What terms agreed in an agreement that does not end the crisis add, against the
+        status quo, to any ending but war (they hold)."""
+        u = self.utility
+        value = sum(u.terms.get(i, {}).get(o, 0.0) - u.terms.get(i, {}).get(
+            self.status_quo.get(i, ""), 0.0) for i, o in agreed.items())
+        return self.term(TERMS, value)
+
     def war(self, pmf: tuple[float, ...], war_from: int) -> Vec:
         """Expected war value of a distribution over war rungs, unconditional on war."""
         hit = self._wars.get(pmf)

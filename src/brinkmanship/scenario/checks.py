@@ -300,13 +300,20 @@ def _check_calendar(r: _Refs) -> None:
         r.ref(("deadlines", i, "action"), d.action, r.actions, "action")
         r.condition(("deadlines", i, "unless"), d.unless)
         r.effects(("deadlines", i, "effects"), d.effects)
+    if sc.agreements is not None:
+        for i, ending in enumerate(sc.agreements.ends_crisis):
+            for k, pair in enumerate(ending.pairs):
+                p: Path_ = ("agreements", "ends_crisis", i, "pairs", k)
+                r.refs(p, pair, r.sides, "side")
+                if len(set(pair)) != len(pair):
+                    r.bad(p, f"side {pair[0]!r} cannot agree with itself")
     for i, tt in enumerate(sc.timetables):
         r.ref(("timetables", i, "actor"), tt.actor, r.actors, "actor")
         r.refs(("timetables", i, "known_to"), tt.known_to, r.actors, "actor")
         r.condition(("timetables", i, "unless"), tt.unless)
         seen: set[str] = set()
         for k, phase in enumerate(tt.phases):
-            p: Path_ = ("timetables", i, "phases", k)
+            p = ("timetables", i, "phases", k)
             if phase.id in seen:
                 r.bad((*p, "id"), f"duplicate phase id {phase.id!r}")
             seen.add(phase.id)

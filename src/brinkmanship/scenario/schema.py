@@ -637,6 +637,28 @@ class Timetable(Sourced):
         return self
 
 
+SidePair = Annotated[list[Id], Field(min_length=2, max_length=2,
+                                     description="Two sides, by id.")]
+
+
+class Ending(Strict):
+    """One way agreements end the crisis: once every listed pair of sides has agreed."""
+
+    pairs: list[SidePair] = Field(
+        min_length=1, description="Pairs of sides; the crisis ends once each pair has "
+        "reached an agreement (an accepted offer between them).")
+
+
+class Agreements(Sourced):
+    """Where more than two sides bargain: agreements between different pairs coexist, and
+    only those listed here end the crisis."""
+
+    ends_crisis: list[Ending] = Field(
+        min_length=1, description="The ways the crisis ends in a settlement: it ends as soon "
+        "as every pair of any one entry has agreed. Other agreements stand, and their terms "
+        "hold, while the crisis goes on.")
+
+
 class StandDown(Sourced):
     """How a crisis can end without agreement: both sides stand down, and it lasts."""
 
@@ -866,6 +888,9 @@ class Scenario(Strict):
         default_factory=list, description="When leaders are asked to decide, besides news.")
     deadlines: list[Deadline] = Field(
         default_factory=list, description="Deadlines and what follows if they pass.")
+    agreements: Agreements | None = Field(
+        None, description="Which agreements end the crisis (by default the first agreement "
+        "between any two sides does).")
     timetables: list[Timetable] = Field(
         default_factory=list, description="Scheduled activities and their phases (not "
         "deadlines: nothing needs to fail for them to go ahead).")
