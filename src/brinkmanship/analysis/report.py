@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from brinkmanship.analysis.effects import effects_figure
 from brinkmanship.analysis.montecarlo import Results, open_results
 from brinkmanship.analysis.plots import (
     comparison_figure,
@@ -36,7 +37,7 @@ from brinkmanship.engine.budgets import Budgets
 from brinkmanship.narrative import local_times
 
 MAX_FAN_CHARTS = 4
-FIGURE_NAMES = {"outcomes", "escalation", "comparison", "sweep", "timeline"}
+FIGURE_NAMES = {"outcomes", "escalation", "comparison", "effects", "sweep", "timeline"}
 
 
 class ReportError(StoreError):
@@ -149,6 +150,12 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
         sections.append(("Counterfactuals against the baseline", "comparison",
                          save_png(comparison_figure(cmp)),
                          "<pre>" + html.escape("\n".join(comparison_lines(cmp))) + "</pre>"))
+        sections.append(("Effects on terms, payoffs and escalation", "effects",
+                         save_png(effects_figure(sc, cmp)),
+                         "Who gets which terms: the change in the share of runs settling "
+                         "with each public and private term, in each actor's mean payoff and "
+                         "in the highest level of the ladder reached, with paired 95% "
+                         "intervals and the seeds gained and lost."))
         swept = _sweep(study)
         if swept is not None:
             path, values = swept
@@ -239,7 +246,9 @@ pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em;
 <p>Arms:</p><ul>{arms}</ul>
 {''.join(blocks)}
 <p class="note">Shares carry 95% Wilson score intervals; differences between arms are paired
-on common seeds (mean of per-seed differences ± 1.96·sd/√n).</p>
+on common seeds: of shares, Newcombe's score interval for paired proportions (1998, method
+10) with the seeds gained and lost; of payoffs and levels, mean of per-seed differences
+± 1.96·sd/√n.</p>
 </body></html>
 """
 

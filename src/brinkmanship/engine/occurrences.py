@@ -23,13 +23,14 @@ from brinkmanship.engine.events import AskReason, EventDict
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
+from brinkmanship.engine.world import LETTER_PREFIX
 from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
 from brinkmanship.mechanics.negotiation import ends_crisis, settlement_terms
 from brinkmanship.mechanics.outcome import causal_path, payoffs
 from brinkmanship.mechanics.perception import shifted
-from brinkmanship.policies.base import Decision, Observation, Option
+from brinkmanship.policies.base import Decision, Letter, Observation, Option
 from brinkmanship.scenario import schema as s
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant
 
@@ -59,16 +60,23 @@ class Interventions:
     arrivals: Mapping[str, datetime] = field(default_factory=dict)
     until: datetime | None = None
     budgets: Budgets = field(default_factory=Budgets)
+    # Both False in a replay: a held response stays held, and no escalation chain runs on
+    # by chance, as the record says (an action that happened is a deed in the record).
+    hold_failures: bool = True
+    chains: bool = True
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe form, for saved games."""
+        # hold_failures and chains are written only when off, so that saved games of
+        # ordinary runs read as they always have.
+        extra = {name: False for name in ("hold_failures", "chains") if not getattr(self, name)}
         return {"hazards": self.hazards, "distortion": self.distortion,
                 "forbid_incidents": sorted(self.forbid_incidents),
                 "force_incidents": [[iso_utc(when), inc] for when, inc in self.force_incidents],
                 "closed_channels": sorted(self.closed_channels),
                 "arrivals": {mid: iso_utc(when) for mid, when in sorted(self.arrivals.items())},
                 "until": iso_utc(self.until) if self.until is not None else None,
-                "budgets": self.budgets.to_data()}
+                "budgets": self.budgets.to_data(), **extra}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Interventions:
@@ -86,7 +94,9 @@ class Interventions:
             arrivals={str(mid): _instant(when)
                       for mid, when in dict(data.get("arrivals", {})).items()},
             until=_instant(data["until"]) if data.get("until") is not None else None,
-            budgets=Budgets.from_data(data.get("budgets", {})))
+            budgets=Budgets.from_data(data.get("budgets", {})),
+            hold_failures=bool(data.get("hold_failures", True)),
+            chains=bool(data.get("chains", True)))
 
 
 def _instant(text: Any) -> datetime:
@@ -207,14 +217,20 @@ class Simulation(k.Kernel):
 
     def decide(self, ask: Ask, decision: Decision) -> None:
         """Log and carry out a decision already checked against the observation's options."""
-        if decision.choices or decision.trace:
+        if decision.choices or decision.trace or decision.letters:
             fields: dict[str, Any] = {"actor": ask.actor, "reason": ask.reason,
                                       "choices": [c.key for c in decision.choices]}
+            first = self.world.letters_written + 1
+            if decision.letters:
+                fields["letters"] = [f"{LETTER_PREFIX}{first + n}"
+                                     for n in range(len(decision.letters))]
             if decision.trace:
                 fields["trace"] = decision.trace
             ev = self.emit("decision", **fields)
             for choice in decision.choices:
                 self.perform(ask.actor, choice, ev["seq"])
+            for n, letter in enumerate(decision.letters):
+                self.write(ask.actor, f"{LETTER_PREFIX}{first + n}", letter, ev["seq"])
         if decision.wake_at is not None:
             self.at(self.ix.seconds(decision.wake_at), k.DECIDE, self.ask, ask.actor, "wake")
 
@@ -256,6 +272,11 @@ class Simulation(k.Kernel):
             self.ask(m.convener, "meeting", m.id)
 
     # -- messages (M2, M3, M4) -----------------------------------------------------------
+    def write(self, actor: str, mid: str, letter: Letter, cause: int) -> None:
+        """Send a letter ``actor`` composed (checked against its letter form already)."""
+        self.send(mid, None, letter.kind, actor, letter.to, letter.channel, dict(letter.terms),
+                  dict(letter.private_terms), {}, (), letter.public, cause, text=letter.text)
+
     def send_draft(self, msg: s.Message, cause: int | None) -> None:
         self.send(msg.id, msg.id, msg.kind, msg.sender, msg.recipient, msg.channel, msg.terms,
                   msg.private_terms, dict(msg.signals), tuple(msg.replies_to), msg.released,
@@ -263,7 +284,8 @@ class Simulation(k.Kernel):
 
     def send(self, mid: str, draft: str | None, kind: str, sender: str, to: str, channel: str,
              terms: dict[str, str], private_terms: dict[str, str], signals: dict[str, float],
-             replies_to: tuple[str, ...], released: bool, cause: int | None) -> None:
+             replies_to: tuple[str, ...], released: bool, cause: int | None,
+             text: str | None = None) -> None:
         ch = self.ix.channels[channel]
         public = ch.visibility == "public" or released
         pinned = self.iv.arrivals.get(draft or mid)
@@ -275,10 +297,11 @@ class Simulation(k.Kernel):
         if self.iv.distortion:
             reading = distort(ch, terms, signals, self.rng("distortion", channel))
         arrives = self.now + delay + reading.extra_seconds
+        written = {} if text is None else {"text": text}
         ev = self.emit("send", cause, id=mid, draft=draft, type=kind, actor=sender, to=to,
                        channel=channel, public=public, terms=dict(terms),
                        private_terms=dict(private_terms), signals=signals,
-                       replies_to=list(replies_to), arrives=self.iso(arrives))
+                       replies_to=list(replies_to), arrives=self.iso(arrives), **written)
         for target in replies_to:
             offer = self.world.offers.get(target)
             if offer is not None and offer.status == "pending" and offer.recipient == sender:
@@ -431,7 +454,8 @@ class Simulation(k.Kernel):
         seq = ev["seq"]
         self.consequences(action.effects, action.actor, action.public, seq)
         for link in self.ix.links_after.get(action.id, []):
-            fired = bool(self.rng("chain", link.id).random() < link.probability)
+            fired = self.iv.chains and \
+                bool(self.rng("chain", link.id).random() < link.probability)
             chain_ev = self.emit("chain", seq, link=link.id, after=link.after, then=link.then,
                                  fired=fired)
             if fired:
@@ -557,7 +581,8 @@ class Simulation(k.Kernel):
 
     def respond(self, resp: s.Response, cause: int) -> None:
         held = self.world.held[resp.id]
-        failed = held and bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
+        failed = held and self.iv.hold_failures and \
+            bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
         fires = not held or failed
         action = self.ix.actions[resp.action]
         if fires and not holds(action.requires, self.world):
