@@ -367,6 +367,10 @@ def explain(
 def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")]) -> None:
     """Check a scenario file: syntax, fields, references, times."""
     sc = load(file)
+    from brinkmanship.scenario.loader import resolve, scenario_warnings
+
+    for problem in scenario_warnings(file):
+        typer.echo(f"warning: {problem.render(str(resolve(file)))}", err=True)
     typer.echo(f"ok: {file}: scenario {sc.scenario.id!r}, {len(sc.actors)} actors, "
                f"{len(sc.messages)} messages, {len(sc.incidents)} incidents")
 

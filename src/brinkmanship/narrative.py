@@ -289,6 +289,9 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "deadline": _deadline,
     "settlement": _settlement,
     "belief": _belief,
+    "type": lambda ix, ev: (f"{ix.sides[ev['side']].name} is "
+                            f"{next(k.name for k in ix.types[ev['side']] if k.id == ev['type'])}"
+                            " (drawn at the start; only its own side knows)"),
     "decision": lambda ix, ev: "decides: " + (", ".join(ev["choices"]) or "to wait"),
 }
 

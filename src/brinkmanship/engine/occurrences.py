@@ -24,7 +24,7 @@ from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
 from brinkmanship.engine.world import LETTER_PREFIX
-from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
+from brinkmanship.mechanics.channels import Reading, biased, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
 from brinkmanship.mechanics.negotiation import ends_crisis, settlement_terms
@@ -142,6 +142,8 @@ class Simulation(k.Kernel):
         """The start of the run: its first event, the agenda's fixed occurrences, hazards."""
         sc = self.ix.sc
         self.emit("start", scenario=sc.scenario.id, seed=self.seed)
+        for side, kinds in sorted(self.ix.types.items()):
+            self.draw_type(side, kinds)
         for order in sc.standing_orders:
             if order.activates_at is not None:
                 self.at(self.ix.seconds(order.activates_at), k.ACTIVATE, self.activate, order)
@@ -177,6 +179,17 @@ class Simulation(k.Kernel):
         self.refresh_hazards()
         self.watch_stand_down()
 
+    def draw_type(self, side: str, kinds: list[s.SideType]) -> None:
+        """A side's hidden type, drawn from the common prior on its own stream."""
+        u = float(self.rng("type", side).random()) * sum(k.prior for k in kinds)
+        acc, drawn = 0.0, kinds[-1]
+        for kind in kinds:
+            acc += kind.prior
+            if u < acc:
+                drawn = kind
+                break
+        self.emit("type", actor=self.ix.leader_of[side], side=side, type=drawn.id)
+
     def finish(self) -> None:
         """The closing ``end`` event, with the outcome and every actor's payoff."""
         self.close_clock()
@@ -196,7 +209,7 @@ class Simulation(k.Kernel):
             war = {k_: w.war[k_] for k_ in ("started_by", "side", "via", "origin", "path")}
             war.update(rung=w.rung, level=w.level, began=w.war["t"])
         pay = payoffs(self.ix, kind, agreed, w.rung if w.war else None, w.public_proposals,
-                      w.costs)
+                      w.costs, w.types, w.action_counts)
         self.emit("end", outcome={"kind": kind, "at": at, "public_terms": public,
                                   "private_terms": private, "payoffs": pay, "war": war})
 
@@ -296,6 +309,8 @@ class Simulation(k.Kernel):
         reading = Reading(dict(terms), dict(signals))
         if self.iv.distortion:
             reading = distort(ch, terms, signals, self.rng("distortion", channel))
+        if ch.bias:
+            reading = biased(ch, reading)
         arrives = self.now + delay + reading.extra_seconds
         written = {} if text is None else {"text": text}
         ev = self.emit("send", cause, id=mid, draft=draft, type=kind, actor=sender, to=to,
@@ -330,7 +345,9 @@ class Simulation(k.Kernel):
             fields["lapses"] = self.iso(fields["lapses_s"])
             self.at(fields["lapses_s"], k.DEADLINE, self.lapse, mid)
         ev = self.emit("deliver", cause, **fields)
-        self.perceive(m.sender, reading.signals, m.channel, m.recipient, m.public, ev["seq"])
+        about = self.ix.about(draft) if draft is not None else None
+        self.perceive(m.sender, reading.signals, m.channel, m.recipient, m.public, ev["seq"],
+                      about)
         if m.public:
             self.check_reactions(reading.terms, ev["seq"])
         if m.kind == "answer" and mid.startswith("accept:") and self.world.war is None:
@@ -398,17 +415,21 @@ class Simulation(k.Kernel):
             self.perceive(actor, dict(eff.signals), None, None, public, cause)
 
     def perceive(self, source: str, signals: dict[str, float], channel: str | None,
-                 reader: str | None, public: bool, cause: int) -> None:
-        """Move beliefs about ``source``'s side of those who learn of a signal (M8)."""
+                 reader: str | None, public: bool, cause: int, about: str | None = None) -> None:
+        """Move beliefs about ``about`` (by default ``source``'s side) of those who learn of
+        a signal (M8): the message's reader, and for a public signal the other sides'
+        leaders and the deciders below them."""
         if not signals:
             return
         ix, w = self.ix, self.world
-        about = ix.side_of[source]
+        about = about or ix.side_of[source]
         weight = ix.sc.perception.authority_weights.get(
             ix.channels[channel].authority if channel else "official", 1.0)
         readers = [reader] if reader else []
         if public:
             readers += [a for a in ix.counterpart_leaders(source) if a not in readers]
+            readers += [a for a in ix.subordinates
+                        if ix.side_of[a] != ix.side_of[source] and a not in readers]
         priors = {b.actor: b for b in ix.sc.beliefs if b.about == about}
         for who in readers:
             if who not in priors or who not in w.beliefs or about not in w.beliefs[who]:
@@ -464,10 +485,14 @@ class Simulation(k.Kernel):
                                           lat.spread, lat.min_hours)
                 self.at(self.now + delay, k.CHAIN, self.chain_fire, link, chain_ev["seq"])
         self.trigger_responses(f"action:{action.id}", seq)
+        self.trigger_reports(f"action:{action.id}", seq)
         if action.public and action.kind == "military":
             for leader in self.ix.counterpart_leaders(action.actor):
                 if leader in self.deciders:
                     self.ask(leader, "action")
+            for below in self.ix.subordinates:
+                if self.ix.side_of[below] != side and below in self.deciders:
+                    self.ask(below, "action")
 
     def chain_fire(self, link: s.ChainLink, cause: int) -> None:
         action = self.ix.actions[link.then]
@@ -564,9 +589,13 @@ class Simulation(k.Kernel):
             hz.rate = -1.0  # forces a re-rating in refresh_hazards
         self.consequences(inc.effects, force.command, inc.public, ev["seq"])
         self.trigger_responses(f"incident:{inc_id}", ev["seq"])
+        self.trigger_reports(f"incident:{inc_id}", ev["seq"])
         for side, leader in sorted(self.ix.leader_of.items()):
             if (inc.public or side == force.side) and leader in self.deciders:
                 self.ask(leader, "incident")
+        for below in self.ix.subordinates:
+            if (inc.public or self.ix.side_of[below] == force.side) and below in self.deciders:
+                self.ask(below, "incident")
 
     def trigger_responses(self, key: str, cause: int) -> None:
         """Schedule the responses that this occurrence of ``key`` (already counted) sets off."""
@@ -578,6 +607,18 @@ class Simulation(k.Kernel):
                 continue
             self.at(self.now + int(resp.delay_hours * 3600), k.RESPONSE, self.respond, resp,
                     cause)
+
+    def trigger_reports(self, key: str, cause: int) -> None:
+        """Send the reports this occurrence of ``key`` (already counted) sets off, once each,
+        over a channel that is open."""
+        kind, ident = key.split(":", 1)
+        counts = self.world.incident_counts if kind == "incident" else self.world.action_counts
+        for msg in self.ix.reports_on.get(key, []):
+            assert msg.sent_on is not None
+            if msg.sent_on.sets_off(counts.get(ident, 0)) and \
+                    f"sent:{msg.id}" not in self.world.flags and \
+                    channel_open(self.world, msg.channel, self.iv.closed_channels):
+                self.send_draft(msg, cause)
 
     def respond(self, resp: s.Response, cause: int) -> None:
         held = self.world.held[resp.id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from brinkmanship.engine.index import Index
@@ -19,11 +20,19 @@ def outcome_kinds(sc: Scenario) -> tuple[str, ...]:
 
 
 def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
-            proposals: dict[str, dict[str, str]], costs: dict[str, float]) -> dict[str, float]:
-    """Each actor with a utility: its payoff for this outcome."""
+            proposals: dict[str, dict[str, str]], costs: dict[str, float],
+            types: Mapping[str, str] | None = None,
+            actions: Mapping[str, int] | None = None) -> dict[str, float]:
+    """Each actor with a utility: its payoff for this outcome (its side's type's utility
+    where ``types`` gives its side one that declares it)."""
     out: dict[str, float] = {}
     status_quo = {i.id: i.status_quo for i in ix.sc.issues}
-    for actor, u in sorted(ix.utilities.items()):
+    utilities = dict(ix.utilities)
+    for side, side_type in (types or {}).items():
+        for kind_ in ix.types.get(side, []):
+            if kind_.id == side_type:
+                utilities.update({u.actor: u for u in kind_.utilities})
+    for actor, u in sorted(utilities.items()):
         if kind == "settlement":
             value = u.settlement
             for issue in ix.sc.issues:
@@ -38,7 +47,8 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             for held, option in agreed.items():
                 table = u.terms.get(held, {})
                 value += table.get(option, 0.0) - table.get(status_quo[held], 0.0)
-        out[actor] = round(value - costs.get(actor, 0.0), 6)
+        sunk = sum(u.action_costs.get(a, 0.0) * n for a, n in (actions or {}).items())
+        out[actor] = round(value - costs.get(actor, 0.0) - sunk, 6)
     return out
 
 
