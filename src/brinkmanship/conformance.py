@@ -29,7 +29,7 @@ from brinkmanship.policies.registry import bind_policies
 from brinkmanship.scenario import Scenario, ScenarioError, load_scenario
 
 Status = Literal["passed", "failed", "skipped"]
-OUTCOME_KINDS = ("settlement", "war", "unresolved")
+OUTCOME_KINDS = ("settlement", "war", "stand_down", "unresolved")
 
 
 @dataclass(frozen=True)

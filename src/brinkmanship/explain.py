@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from brinkmanship.chances import rounded_chance
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.world import Event
 from brinkmanship.narrative import local_times
@@ -140,7 +141,8 @@ def _options(trace: dict[str, Any]) -> list[str]:
         answer = f"; {o['versus']} answers {reply['option']} ({reply['p']:.2f})" if reply else ""
         if not o.get("considered", True):
             answer += "; not thought through (first glance)"
-        out.append(f"    {o['option']:<44.44} {o['eu']:+9.2f}  p={o['p']:.3f}  {terms}{answer}")
+        p = rounded_chance(o["p"], 4)
+        out.append(f"    {o['option']:<44.44} {o['eu']:+9.2f}  p={p}  {terms}{answer}")
         if o.get("read_as"):
             out.append("      read by the other as: " + ", ".join(
                 f"{k} {p:.2f}" for k, p in o["read_as"].items()))

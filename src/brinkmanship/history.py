@@ -210,9 +210,11 @@ def _why_missing(ix: Index, entry: RecordEntry, events: Sequence[Event]) -> str:
                     and key in (ev.get("trace") or {}).get("not_offered", [])), None)
     if refused is not None:
         return f"not among {actor_name(ix, entry.actor)}'s options at {refused['t']}"
-    ended = next((ev for ev in events if ev["kind"] in ("settlement", "war")), None)
+    ended = next((ev for ev in events if ev["kind"] in ("war", "stand_down") or (
+        ev["kind"] == "settlement" and ev.get("ends_crisis", True))), None)
     if ended is not None and ended["s"] <= ix.seconds(entry.at):
-        what = "settled" if ended["kind"] == "settlement" else "ended in war"
+        what = {"settlement": "settled", "war": "ended in war"}.get(ended["kind"],
+                                                                    "ended in a stand-down")
         return f"did not happen: the crisis had {what} at {ended['t']}"
     if entry.incident is not None:
         return "did not happen (it could not occur then)"

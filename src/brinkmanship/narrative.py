@@ -8,6 +8,7 @@ from datetime import datetime
 from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Outcome
+from brinkmanship.engine.world import World
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
@@ -33,14 +34,21 @@ def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> lis
     """Readable lines for a log; ``verbose`` adds belief updates and decisions."""
     ix = Index(sc)
     lines = []
+    # The world as the story has it so far: what stopped a response is said from it.
+    world = World.initial(ix)
+    ever = {f: {p} for f, p in world.postures.items()}
     for ev in events:
+        world.apply(ev)
+        for force, posture in world.postures.items():
+            ever[force].add(posture)
         if ev["kind"] in QUIET and not (verbose and ev["kind"] in ("belief", "decision",
                                                                     "model_call")) \
                 and not _model_reasoning(ev):
             continue
         if ev["kind"] == "chain" and not ev["fired"] and not verbose:
             continue
-        text = describe(ix, ev)
+        text = _stopped(ix, ev, world, ever) if ev["kind"] == "response" else None
+        text = text or describe(ix, ev)
         if text is None:
             continue
         who = _short(actor_name(ix, ev.get("actor")))
@@ -189,12 +197,81 @@ def _incident(ix: Index, ev: Event) -> str:
 
 
 def _response(ix: Index, ev: Event) -> str:
-    name = ix.responses[ev["response"]].name
+    resp = ix.responses[ev["response"]]
     if ev["fired"]:
-        return f"pre-delegated response fires: {name}" + (" (the hold failed)"
-                                                          if ev["hold_failed"] else "")
-    return f"pre-delegated response stays held: {name}" if ev["held"] else \
-        f"pre-delegated response cannot be carried out: {name}"
+        return f"pre-delegated response fires: {resp.name}" + (" (the hold failed)"
+                                                               if ev["hold_failed"] else "")
+    if ev["held"] and not ev["hold_failed"]:
+        return f"pre-delegated response stays held: {resp.name}"
+    return (f"pre-delegated response comes due: {resp.name}; there is nothing to carry out, "
+            f"as {ix.actions[resp.action].name} is not possible now")
+
+
+def _stopped(ix: Index, ev: Event, world: World, ever: dict[str, set[str]]) -> str | None:
+    """Why a response that came due was not carried out, from the world of the story: the
+    parts of its action's ``requires`` that did not hold (None if it fired or was held)."""
+    if ev["fired"] or (ev["held"] and not ev["hold_failed"]):
+        return None
+    resp = ix.responses[ev["response"]]
+    cond = ix.actions[resp.action].requires
+    why = []
+    for force_id, postures in cond.postures.items():
+        if world.postures.get(force_id) in postures:
+            continue
+        force = ix.forces[force_id]
+        names = " or ".join(p.name for p in force.postures if p.id in postures)
+        state = "were never" if not ever[force_id] & set(postures) else "are no longer"
+        why.append(f"{force.name} {state} {names}")
+    why += [f"'{f}' has not happened" for f in cond.flags if f not in world.flags]
+    why += [f"'{f}' stands in the way" for f in cond.not_flags if f in world.flags]
+    if cond.min_rung is not None and world.level < ix.rungs[cond.min_rung].level:
+        why.append(f"the crisis has not reached '{ix.rungs[cond.min_rung].name}'")
+    if cond.max_rung is not None and world.level > ix.rungs[cond.max_rung].level:
+        why.append(f"the crisis is past '{ix.rungs[cond.max_rung].name}'")
+    if not why:
+        return None
+    held = " (the hold failed)" if ev["hold_failed"] else ""
+    return (f"pre-delegated response comes due{held}: {resp.name}; there is nothing to carry "
+            f"out, as {'; '.join(why)}")
+
+
+def _order(ix: Index, ev: Event) -> str:
+    name = ix.orders[ev["order"]].name
+    if "superseded_by" in ev:
+        return (f"receives the earlier change to {name!r} ({'on' if ev['active'] else 'off'}) "
+                "after a later one: it keeps to the later order")
+    return f"receives the change to {name!r}: {'obeys' if ev['obeyed'] else 'does not comply'}"
+
+
+def _settlement(ix: Index, ev: Event) -> str:
+    if "sides" not in ev:
+        return "SETTLEMENT reached"
+    pair = " and ".join(next(x.name for x in ix.sc.sides if x.id == side) for side in ev["sides"])
+    if ev["ends_crisis"]:
+        return f"SETTLEMENT reached: with this agreement between {pair} the crisis ends"
+    return f"AGREEMENT between {pair}: it stands, and the crisis goes on"
+
+
+def _phase(ix: Index, ev: Event) -> str:
+    tt = ix.timetables[ev["timetable"]]
+    phase = next(p for p in tt.phases if p.id == ev["phase"])
+    if ev["status"] == "called_off":
+        return f"{tt.name}: {phase.name} was due, but the activity is called off"
+    return f"{tt.name}: {phase.name} begins, on schedule"
+
+
+def _stand_down(ix: Index, ev: Event) -> str:
+    sd = ix.sc.stand_down
+    name = sd.name if sd is not None else "the sides stand down"
+    return (f"STAND-DOWN: {name} — " + _since(ev, ev["since"], "it has held") +
+            "; the crisis ends without agreement")
+
+
+def _since(ev: Event, iso: str, what: str) -> str:
+    """``it has held for 12 h 00 min``: an earlier instant told relative to the event."""
+    minutes = round((_instant(ev["t"]) - _instant(iso)).total_seconds() / 60)
+    hours, mins = divmod(max(minutes, 0), 60)
+    return f"{what} for {hours} h {mins:02d} min" if hours else f"{what} for {mins} min"
 
 
 def _deadline(ix: Index, ev: Event) -> str:
@@ -217,7 +294,10 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "offer": _offer,
     "action_start": _action_start,
     "action": lambda ix, ev: f"{ix.actions[ev['action']].name} takes effect",
-    "rung": lambda ix, ev: f"ESCALATION to '{ix.rungs[ev['rung']].name}' (level {ev['level']})",
+    "rung": lambda ix, ev: (f"{'STANDS DOWN' if ev.get('down') else 'ESCALATION'} to "
+                           f"'{ix.rungs[ev['rung']].name}' (level {ev['level']})"),
+    "stand_down": _stand_down,
+    "phase": _phase,
     "war": lambda ix, ev: f"WAR begins, started by {actor_name(ix, ev['started_by'])} "
                           f"via {ev['via']} (from {ev['origin']})",
     "incident": _incident,
@@ -228,8 +308,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "order_sent": lambda ix, ev: (f"orders {ix.orders[ev['order']].name!r} "
                                   f"{'on' if ev['active'] else 'off'}; "
                                   + _later(ev, ev["arrives"], "it reaches the units")),
-    "order": lambda ix, ev: (f"receives the change to {ix.orders[ev['order']].name!r}: "
-                             f"{'obeys' if ev['obeyed'] else 'does not comply'}"),
+    "order": _order,
     "activate": lambda ix, ev: f"standing order in force: {ix.orders[ev['order']].name}",
     "hold": lambda ix, ev: f"holds the pre-delegated response: {ix.responses[ev['response']].name}",
     "release": lambda ix, ev: f"releases the hold on: {ix.responses[ev['response']].name}",
@@ -237,7 +316,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "meeting": lambda ix, ev: (f"{'opens' if ev['phase'] == 'start' else 'closes'} the meeting "
                                f"{next(m.name for m in ix.sc.meetings if m.id == ev['meeting'])}"),
     "deadline": _deadline,
-    "settlement": lambda ix, ev: "SETTLEMENT reached",
+    "settlement": _settlement,
     "belief": _belief,
     "type": lambda ix, ev: (f"{ix.sides[ev['side']].name} is "
                             f"{next(k.name for k in ix.types[ev['side']] if k.id == ev['type'])}"
@@ -250,7 +329,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
 def outcome_lines(sc: Scenario, outcome: Outcome) -> list[str]:
     """The closing summary of a run."""
     ix = Index(sc)
-    lines = [f"Outcome: {outcome.kind.upper()} — {local_times(sc, outcome.at)} "
+    lines = [f"Outcome: {outcome.kind.replace('_', '-').upper()} — {local_times(sc, outcome.at)} "
              f"({clock_header(sc)}; {outcome.at} UTC)"]
     if outcome.kind == "settlement":
         lines.append(f"  Public terms:  {_terms(ix, outcome.public_terms)}")

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from brinkmanship.chances import chance
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Run
 from brinkmanship.games import simulate
@@ -252,4 +253,4 @@ def render(scenario: Scenario, card: Scorecard, own: list[float], runs: int) -> 
 
 def _p(p: float) -> str:
     """A probability to three decimals, or to two significant digits when smaller."""
-    return f"{p:.3f}" if p == 0.0 or p >= 0.001 else f"{p:.1e}"
+    return chance(p)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from brinkmanship.analysis.parameters import (
@@ -75,3 +77,49 @@ def test_sweeps() -> None:
     for bad in ("a=", "=1,2", "a"):
         with pytest.raises(ParameterError):
             parse_sweep(bad)
+
+
+_RECORD = """
+history:
+  record:
+    - {at: 2000-03-01T06:00:00Z, actor: azure_pm, hold: reprisal, source: test record}
+  outcome: {kind: unresolved, source: test record}
+"""
+
+
+def test_a_change_the_record_contradicts_is_made_and_said(tmp_path: Path) -> None:
+    """Making a response the record holds firm is a fair counterfactual: the decision-makers
+    never read the record. The change is made; the record, no longer a possible path, is
+    set aside, and what that means is said rather than the change refused."""
+    from typer.testing import CliRunner
+
+    from brinkmanship.analysis.counterfactual import Counterfactual, prepare
+    from brinkmanship.analysis.parameters import change_parameter
+    from brinkmanship.scenario import parse_scenario
+
+    text = Path(__file__).resolve().parents[1].joinpath("scenarios", "harbour.yaml").read_text()
+    recorded = parse_scenario(text + _RECORD, "<harbour with a record>")
+    changed = change_parameter(recorded, "responses.reprisal.holdable", False)
+    assert get_parameter(changed.scenario, "responses.reprisal.holdable") is False
+    assert changed.scenario.history is None
+    assert changed.record is not None
+    assert "history.record[0].hold" in changed.record and "not holdable" in changed.record
+    assert "not a possible path" in changed.record
+    # A change the record does not contradict keeps it, and says nothing.
+    kept = change_parameter(recorded, "responses.reprisal.hold_failure_probability", 0.5)
+    assert kept.record is None and kept.scenario.history == recorded.history
+    prepared = prepare(recorded, Counterfactual.build(sets=["responses.reprisal.holdable=false"]))
+    assert prepared.record == (changed.record,)
+    # Setting the record itself wrong is still refused: that is no counterfactual.
+    with pytest.raises(ParameterError, match="unknown actor"):
+        change_parameter(recorded, "history.record[0].actor", "nobody")
+    # brink compare runs it and says so beside the arm.
+    from brinkmanship.cli import app
+
+    (tmp_path / "recorded.yaml").write_text(text + _RECORD, encoding="utf-8")
+    done = CliRunner().invoke(app, ["compare", str(tmp_path / "recorded.yaml"),
+                                    "--set", "responses.reprisal.holdable=false", "--runs", "2",
+                                    "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    assert "the record: responses.reprisal.holdable=False: the historical record no longer " \
+           "fits" in done.output

@@ -72,3 +72,22 @@ def test_bad_selections_are_refused_in_one_line() -> None:
         done = _explain(*args)
         assert done.exit_code == 2, done.output
         assert message in done.output and "Traceback" not in done.output
+
+
+def test_a_rare_draw_is_written_with_its_significant_figures() -> None:
+    """A choice drawn at 6e-5 is not "drawn with probability 0.000"."""
+    from brinkmanship.chances import chance, rounded_chance
+    from brinkmanship.explain import _options
+    from brinkmanship.policies.lenses import _why
+
+    why = _why(["act:strike", "wait"], [-50.0, 0.0], [6e-5, 1 - 6e-5], [1, 0], 0)
+    assert "drawn with probability 6.0e-05" in why and "probability 0.000" not in why
+    assert chance(0.25) == "0.250" and chance(0.0012) == "0.001" and chance(0.0) == "0.000"
+    assert chance(6.4e-9) == "6.4e-09"
+    trace = {"options": [{"option": "act:strike", "eu": -50.0, "p": 0.0001, "versus": "x",
+                          "considered": True, "terms": {}},
+                         {"option": "wait", "eu": 0.0, "p": 0.0, "versus": "x",
+                          "considered": True, "terms": {}}]}
+    table = "\n".join(_options(trace))
+    assert "p=1.0e-04" in table and "p=<5e-05" in table and "p=0.000" not in table
+    assert rounded_chance(0.5, 4) == "0.500"

@@ -8,6 +8,9 @@ import pytest
 from mechanics_kit import Chair, Move, at, build, of_kind, one, play, wilson
 
 from brinkmanship.engine import Interventions
+from brinkmanship.engine.index import Index
+from brinkmanship.engine.world import World
+from brinkmanship.narrative import narrate
 
 
 def _orders(compliance: float = 1.0) -> str:
@@ -215,3 +218,58 @@ def test_a_response_made_firm_cannot_be_held() -> None:
     blue = Chair(Move(0.0, "hold", "reprisal"))
     run = play(held, seed=5, iv=iv, blue_lead=blue)
     assert one(run, "response", response="reprisal")["fired"] is False, "contrast: holdable"
+
+
+
+def _slow_and_fast(seed: int) -> tuple[list[dict], list[dict], bool]:
+    """Red orders its guns to cease fire at hours 1 and 2 and to fire again once they have
+    ceased (from hour 6), over a chain of command whose delays vary widely (log-normal
+    sigma 1.5): the first cease-fire may still be on its way when the later orders land."""
+    sc = build(_orders().replace("median_hours: 2,", "median_hours: 2, spread: 1.5,"))
+    run = play(sc, seed, red_lead=Chair(Move(1.0, "order_off", "fire_at_will"),
+                                        Move(2.0, "order_off", "fire_at_will"),
+                                        Move(6.0, "order_on", "fire_at_will")))
+    world = World.initial(Index(run.scenario))
+    for ev in run.events:
+        world.apply(ev)
+    return of_kind(run, "order_sent"), of_kind(run, "order"), world.orders["fire_at_will"]
+
+
+def test_a_later_order_wins_over_an_earlier_one_that_arrives_after_it() -> None:
+    """An earlier, slower change reaching the units after a later, faster one is overtaken:
+    the units keep to the later decision (docs/engine-semantics.md, M6)."""
+    runs = [_slow_and_fast(seed) for seed in range(30)]
+    for seed, (sent, arrived, firing) in enumerate(runs):
+        latest = max(e["cause"] for e in arrived)
+        assert firing == next(e["active"] for e in sent if e["seq"] == latest), \
+            f"seed {seed}: the latest decision that reached the units stands"
+    overtaken = 0
+    for sent, arrived, _ in runs:
+        seqs = [e["seq"] for e in sent]
+        reached = {e["cause"]: e for e in arrived}
+        for e in arrived:
+            later = [q for q in seqs if q > e["cause"] and q in reached
+                     and reached[q]["seq"] < e["seq"]]
+            if later:
+                overtaken += 1
+                assert e["superseded_by"] == max(later)
+            else:
+                assert "superseded_by" not in e
+    assert overtaken >= 3, "some early orders do arrive after later ones"
+
+
+def test_a_response_whose_units_were_never_on_alert_is_told_plainly() -> None:
+    """The reprisal needs Blue's fleet at battle stations; it never was: the story says the
+    response came due and there was nothing to carry out, and why, not that it failed."""
+    text = _responses(0.0).replace(
+        "duration_hours: 1,\n",
+        "duration_hours: 1,\n     requires: {postures: {blue_fleet: [battle]}},\n")
+    sc = build(text)
+    iv = Interventions(hazards=False, force_incidents=((at(sc, 3.0), "pot_shots"),))
+    run = play(sc, seed=11, iv=iv)
+    assert one(run, "response", response="reprisal")["fired"] is False
+    story = [line for line in narrate(sc, run.events) if "Pre-agreed reprisal" in line]
+    assert len(story) == 1
+    assert "comes due" in story[0] and "nothing to carry out" in story[0]
+    assert "Blue fleet were never at battle stations" in story[0]
+    assert "cannot" not in story[0] and "fail" not in story[0]

@@ -23,7 +23,7 @@ from typing import Any, get_args
 
 import numpy as np
 
-from brinkmanship.analysis.parameters import ParameterError, parse_assignment, set_parameter
+from brinkmanship.analysis.parameters import ParameterError, change_parameter, parse_assignment
 from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.occurrences import Interventions
@@ -154,16 +154,22 @@ class Prepared:
     scenario: Scenario
     interventions: Interventions
     force: tuple[ForcedChoice, ...] = field(default=())
+    record: tuple[str, ...] = ()
+    """What the parameters set mean for the historical record, where it no longer fits."""
 
 
 def prepare(base: Scenario, change: Counterfactual) -> Prepared:
     """Apply ``change`` to ``base``; ``CounterfactualError`` names anything it cannot apply."""
     sc = base
+    record: list[str] = []
     for path, value in change.sets:
         try:
-            sc = set_parameter(sc, path, value)
+            changed = change_parameter(sc, path, value)
         except ParameterError as exc:
             raise CounterfactualError(f"--set {exc}") from None
+        sc = changed.scenario
+        if changed.record is not None:
+            record.append(changed.record)
     ix = Index(sc)
     for ch in change.close:
         _known(ch, ix.channels, "--close", "channel")
@@ -181,7 +187,7 @@ def prepare(base: Scenario, change: Counterfactual) -> Prepared:
                        forbid_incidents=frozenset(change.forbid),
                        force_incidents=tuple((when, inc) for inc, when in change.incidents),
                        closed_channels=frozenset(change.close))
-    return Prepared(sc, iv, change.force)
+    return Prepared(sc, iv, change.force, tuple(record))
 
 
 def check_forced(sc: Scenario, forced: ForcedChoice) -> None:

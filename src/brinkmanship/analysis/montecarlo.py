@@ -228,6 +228,9 @@ class Results:
                 entry["paired_seeds"] = diff["paired_seeds"]
                 if arm.change.force:
                     entry["forced_in_runs"] = forced_applied(self.store, arm.name, self.seeds)
+                record = self.study.prepared(arm.name).record
+                if record:
+                    entry["record"] = list(record)
             arms.append(entry)
         return {"scenario": self.study.scenario.scenario.id, "baseline": baseline,
                 "method": "paired differences on common seeds: of shares, Newcombe's score "

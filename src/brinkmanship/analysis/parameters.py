@@ -16,6 +16,7 @@ the assignment and the place: ``ParameterError``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -70,8 +71,29 @@ def get_parameter(scenario: Scenario, path: str) -> Any:
     return container[key]
 
 
+@dataclass(frozen=True)
+class Changed:
+    """A scenario with one parameter set, and what that means for its historical record.
+
+    ``record`` is None while the record still fits the changed scenario. Where the change
+    contradicts it (a response the record holds made firm, an action it takes removed),
+    the record is no longer a possible path of the scenario: the change is made all the
+    same (the built-in decision-makers never read the record), the history is set aside in
+    the changed scenario, and ``record`` says where and why.
+    """
+
+    scenario: Scenario
+    record: str | None = None
+
+
 def set_parameter(scenario: Scenario, path: str, value: Any) -> Scenario:
-    """A new, checked scenario equal to ``scenario`` except for the value at ``path``."""
+    """A new, checked scenario equal to ``scenario`` except for the value at ``path`` (see
+    :func:`change_parameter` for a change that contradicts the historical record)."""
+    return change_parameter(scenario, path, value).scenario
+
+
+def change_parameter(scenario: Scenario, path: str, value: Any) -> Changed:
+    """:func:`set_parameter`, saying what the change means for the historical record."""
     data = scenario.model_dump(mode="json")
     container, key, _ = _locate(scenario, data, path)
     container[key] = value
@@ -84,10 +106,19 @@ def set_parameter(scenario: Scenario, path: str, value: Any) -> Scenario:
     except (ValueError, OSError, ArithmeticError) as exc:
         raise ParameterError(f"{where}: {exc}") from None
     problems = check_references(new)
-    if problems:
-        loc, msg = problems[0]
+    beyond = [(loc, msg) for loc, msg in problems if loc[:1] != ("history",)]
+    if beyond or (problems and path.split(".")[0].split("[")[0] == "history"):
+        loc, msg = (beyond or problems)[0]
         raise ParameterError(f"{where}: {_render(loc)}: {msg}")
-    return new
+    if not problems:
+        return Changed(new)
+    loc, msg = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    record = (f"{where}: the historical record no longer fits ({_render(loc)}: {msg}{more}); "
+              "it is not a possible path of the changed scenario, which is run without it "
+              "(the decision-makers never read it; nothing can be replayed or scored "
+              "against history there)")
+    return Changed(new.model_copy(update={"history": None}), record)
 
 
 def _locate(scenario: Scenario, data: dict[str, Any], path: str) -> tuple[Any, Any, str]:

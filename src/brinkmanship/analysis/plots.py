@@ -29,13 +29,13 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.text import Text
 
 from brinkmanship.analysis.profiles import Profile
-from brinkmanship.analysis.summary import OUTCOMES
 from brinkmanship.analysis.timeline import Timeline
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import zone
 
-COLOURS = {"settlement": "#3a7d44", "war": "#b3261e", "unresolved": "#8a8a8a"}
+COLOURS = {"settlement": "#3a7d44", "war": "#b3261e", "unresolved": "#8a8a8a",
+           "stand_down": "#3b6ea8"}
 SIDE_TINTS = ["#eef3fb", "#fbefee", "#f1f6ee", "#f6f1fa", "#fbf6e9"]
 CHANNEL_COLOURS = ["#1f5fa8", "#d17b0f", "#6a3d9a", "#2a9d8f", "#c2185b", "#5d4037",
                    "#607d8b", "#7cb342"]
@@ -166,26 +166,27 @@ def outcome_figure(sc: Scenario, summaries: Sequence[dict[str, Any]]) -> Figure:
 
 
 def _outcome_bars(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
+    kinds = list(summaries[0]["outcomes"])
     width = 0.8 / len(summaries)
-    x = np.arange(len(OUTCOMES))
+    x = np.arange(len(kinds))
     many = len(summaries) > 2
     for i, s in enumerate(summaries):
-        shares = np.array([s["outcomes"][k]["share"] for k in OUTCOMES])
-        lo = np.array([s["outcomes"][k]["ci95"][0] for k in OUTCOMES])
-        hi = np.array([s["outcomes"][k]["ci95"][1] for k in OUTCOMES])
+        shares = np.array([s["outcomes"][k]["share"] for k in kinds])
+        lo = np.array([s["outcomes"][k]["ci95"][0] for k in kinds])
+        hi = np.array([s["outcomes"][k]["ci95"][1] for k in kinds])
         pos = x - 0.4 + width * (i + 0.5)
-        bars = ax.bar(pos, 100 * shares, width * 0.92, color=[COLOURS[k] for k in OUTCOMES],
+        bars = ax.bar(pos, 100 * shares, width * 0.92, color=[COLOURS[k] for k in kinds],
                       alpha=0.85, edgecolor="black", linewidth=0.4,
                       hatch=HATCHES[i % len(HATCHES)])
         ax.errorbar(pos, 100 * shares, yerr=[100 * (shares - lo), 100 * (hi - shares)],
                     fmt="none", ecolor="black", elinewidth=1, capsize=2 if many else 3)
-        for j, (bar, k) in enumerate(zip(bars, OUTCOMES, strict=True)):
+        for j, (bar, k) in enumerate(zip(bars, kinds, strict=True)):
             count = s["outcomes"][k]["count"]
             text = f"{100 * shares[j]:.1f}%" if many else f"{100 * shares[j]:.1f}%\n({count})"
             ax.annotate(text, (bar.get_x() + bar.get_width() / 2, 100 * hi[j]),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         fontsize=6.5 if many else 8, rotation=90 if many else 0)
-    ax.set_xticks(x, OUTCOMES)
+    ax.set_xticks(x, kinds)
     ax.set_ylabel("share of runs (%), with 95% Wilson interval")
     ax.set_ylim(0, 125 if many else 115)
     ax.set_yticks(range(0, 101, 20))
@@ -494,16 +495,17 @@ def _message_arrow(ax: Axes, m: Any, y: dict[str, int], colour: str, hi: float,
 @_plain
 def comparison_figure(cmp: dict[str, Any]) -> Figure:
     """Each arm's change in outcome shares from the baseline, with paired 95 % intervals."""
+    kinds = list(cmp["arms"][0]["outcomes"])
     arms = [a for a in cmp["arms"] if "difference" in a]
     fig = Figure(figsize=(11, 1.4 + 0.95 * len(arms) * 1.0 + 0.6), layout="constrained")
     ax = fig.subplots()
     rows = []
     for i, arm in enumerate(arms):
-        for j, kind in enumerate(OUTCOMES):
+        for j, kind in enumerate(kinds):
             d = arm["difference"]["outcomes"][kind]
             rows.append((i, j, kind, d))
     for i, j, kind, d in rows:
-        yv = -(i * (len(OUTCOMES) + 1) + j)
+        yv = -(i * (len(kinds) + 1) + j)
         lo, hi = d["ci95"]
         ax.errorbar([100 * d["diff"]], [yv], xerr=[[100 * (d["diff"] - lo)],
                                                    [100 * (hi - d["diff"])]],
@@ -511,10 +513,10 @@ def comparison_figure(cmp: dict[str, Any]) -> Figure:
         ax.annotate(f"{100 * d['diff']:+.1f} pp  [{100 * lo:+.1f}, {100 * hi:+.1f}]",
                     (100 * hi, yv), xytext=(6, 0), textcoords="offset points",
                     va="center", fontsize=7.5)
-    ticks = [-(i * (len(OUTCOMES) + 1) + j) for i in range(len(arms))
-             for j in range(len(OUTCOMES))]
+    ticks = [-(i * (len(kinds) + 1) + j) for i in range(len(arms))
+             for j in range(len(kinds))]
     labels = [f"{_wrap(arms[i]['arm'], 40)}: {k}" if j == 0 else k
-              for i in range(len(arms)) for j, k in enumerate(OUTCOMES)]
+              for i in range(len(arms)) for j, k in enumerate(kinds)]
     ax.set_yticks(ticks, labels, fontsize=8)
     ax.axvline(0, color="black", linewidth=0.8)
     span = max([abs(100 * v) for *_, d in rows for v in d["ci95"]] + [1.0])
@@ -529,17 +531,18 @@ def comparison_figure(cmp: dict[str, Any]) -> Figure:
 @_plain
 def sweep_figure(cmp: dict[str, Any], path: str, values: list[float]) -> Figure:
     """Outcome shares (95 % intervals) against the value of a swept parameter."""
+    kinds = list(cmp["arms"][0]["outcomes"])
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.subplots()
     arms = [a for a in cmp["arms"] if "difference" in a]
-    for kind in OUTCOMES:
+    for kind in kinds:
         share = np.array([a["outcomes"][kind]["share"] for a in arms])
         lo = np.array([a["outcomes"][kind]["ci95"][0] for a in arms])
         hi = np.array([a["outcomes"][kind]["ci95"][1] for a in arms])
         ax.plot(values, 100 * share, marker="o", color=COLOURS[kind], label=kind)
         ax.fill_between(values, 100 * lo, 100 * hi, color=COLOURS[kind], alpha=0.15)
     base = next(a for a in cmp["arms"] if a["arm"] == cmp["baseline"])
-    for kind in OUTCOMES:
+    for kind in kinds:
         ax.axhline(100 * base["outcomes"][kind]["share"], color=COLOURS[kind], linewidth=0.8,
                    linestyle=":")
     ax.set_xlabel(path)

@@ -32,7 +32,6 @@ from brinkmanship.analysis.profiles import escalation_profile
 from brinkmanship.analysis.rows import row_of
 from brinkmanship.analysis.storage import StoreError
 from brinkmanship.analysis.study import import_modules
-from brinkmanship.analysis.summary import OUTCOMES
 from brinkmanship.analysis.text import comparison_lines
 from brinkmanship.analysis.timeline import lanes_of
 from brinkmanship.analysis.worker import simulate_arm
@@ -213,9 +212,10 @@ def _sweep(study: Any) -> tuple[str, list[float]] | None:
 
 
 def _outcome_table(summaries: list[dict[str, Any]]) -> str:
+    kinds = list(summaries[0]["outcomes"])
     head = "".join(f"<th>{html.escape(s['arm'])}</th>" for s in summaries)
     rows = []
-    for kind in OUTCOMES:
+    for kind in kinds:
         cells = "".join(
             f"<td>{s['outcomes'][kind]['count']} · {100 * s['outcomes'][kind]['share']:.1f}% "
             f"[{100 * s['outcomes'][kind]['ci95'][0]:.1f}, "

@@ -21,13 +21,14 @@ if TYPE_CHECKING:
 
 Row = tuple[Any, ...]
 OUTCOMES = ("settlement", "war", "unresolved")
-"""The kinds of outcome a run ends in (the ``outcome`` column)."""
+"""The kinds of outcome every run can end in (the ``outcome`` column); a scenario that says
+how its sides stand down adds ``stand_down`` (:func:`outcome_kinds`)."""
 
 # (name, type, description); types: str, int, float, json, str[], int[], float[].
 BASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("arm", "str", "which arm of a study the run belongs to ('baseline' for brink mc)"),
     ("seed", "int", "the run's random seed"),
-    ("outcome", "str", "settlement, war or unresolved"),
+    ("outcome", "str", "settlement, war, stand_down or unresolved"),
     ("at", "str", "when the run ended (ISO 8601, UTC): settlement, start of war, or horizon"),
     ("hours", "float", "hours from the scenario's start to 'at'"),
     ("public_terms", "json", "agreed public terms, issue -> option"),
@@ -85,7 +86,7 @@ class Layout:
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
-        first = scenario.ladder[0]
+        first = scenario.start_rung()
         return cls(tuple(sorted(u.actor for u in scenario.utilities)), first.id, first.level)
 
     @property

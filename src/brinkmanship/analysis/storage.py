@@ -33,6 +33,7 @@ from typing import Any
 
 from brinkmanship.analysis.rows import OUTCOMES, Layout, Row
 from brinkmanship.analysis.study import MAX_ARMS, Study
+from brinkmanship.mechanics.outcome import outcome_kinds
 
 FORMAT = "brinkmanship-results/2"
 """Version 2 added the escalation and language-model columns."""
@@ -442,7 +443,8 @@ def _check_runs(con: Any, where: Path, study: Study, tables: set[str]) -> None:
 _EXPECT = {
     "seed": "seeds are integers from 0",
     "arm": "every arm is one of the study's",
-    "outcome": f"an outcome is one of {', '.join(OUTCOMES)}",
+    "outcome": f"an outcome is one of {', '.join(OUTCOMES)} (or stand_down, where the "
+               "scenario declares one)",
     "hours": "hours are finite and not negative",
     "public_terms": "terms are a JSON object",
     "private_terms": "terms are a JSON object",
@@ -456,7 +458,7 @@ _EXPECT = {
 def _bad_row_sql(study: Study) -> str:
     """A query of the first row (column, arm, seed) holding a value no run writes."""
     arms = ", ".join(_literal(a.name) for a in study.arms)
-    outcomes = ", ".join(_literal(k) for k in OUTCOMES)
+    outcomes = ", ".join(_literal(k) for k in outcome_kinds(study.scenario))
     levels = ", ".join(str(int(r.level)) for r in study.scenario.ladder)
 
     def hours(col: str) -> str:

@@ -11,10 +11,10 @@ import json
 import math
 from typing import Any
 
-from brinkmanship.analysis.rows import OUTCOMES
 from brinkmanship.analysis.stats import Z95, Difference, paired_shares, wilson
 from brinkmanship.analysis.storage import Store, _literal, _quote
 from brinkmanship.analysis.study import BASELINE
+from brinkmanship.mechanics.outcome import outcome_kinds
 
 BREAKDOWN_TOP = 8
 
@@ -27,13 +27,14 @@ def outcome_shares(store: Store, arm: str, seeds: range | None = None) -> dict[s
     n = sum(counts.values())
     if n == 0:
         raise ValueError(f"no runs of arm {arm!r} in this range")
-    return {k: wilson(int(counts.get(k, 0)), n) for k in OUTCOMES}
+    return {k: wilson(int(counts.get(k, 0)), n) for k in outcome_kinds(store.study.scenario)}
 
 
 def _climbs(store: Store) -> list[tuple[str, int]]:
-    """The ladder's rungs above its first, as (id, level): the escalation a run can reach."""
-    ladder = store.study.scenario.ladder
-    return [(r.id, r.level) for r in ladder if r.level > ladder[0].level]
+    """The ladder's rungs above the one the crisis starts on, as (id, level): the escalation a
+    run can reach."""
+    sc = store.study.scenario
+    return [(r.id, r.level) for r in sc.ladder if r.level > sc.start_rung().level]
 
 
 def reached(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any]:
@@ -144,7 +145,8 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     params = [*params, baseline, arm]
     join = "FROM runs b JOIN runs a ON a.seed = b.seed"
     parts = []
-    for k in OUTCOMES:
+    kinds = outcome_kinds(store.study.scenario)
+    for k in kinds:
         parts += _paired_counts(f"a.outcome = '{k}'", f"b.outcome = '{k}'")
     for actor in store.layout.payoff_actors:
         col = _quote(f"payoff_{actor}")
@@ -166,10 +168,10 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     values = row[1:]
     out: dict[str, Any] = {"arm": arm, "baseline": baseline, "paired_seeds": n,
                            "outcomes": {}, "payoffs": {}, "reached": {}}
-    for i, k in enumerate(OUTCOMES):
+    for i, k in enumerate(kinds):
         both, _, gained, lost = values[4 * i: 4 * i + 4]
         out["outcomes"][k] = paired_shares(int(both), int(gained), int(lost), n)
-    base = 4 * len(OUTCOMES)
+    base = 4 * len(kinds)
     for j, actor in enumerate(store.layout.payoff_actors):
         mean, sd, count, _ = values[base + 4 * j: base + 4 * j + 4]
         if count:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from brinkmanship.analysis.summary import OUTCOMES
-
 
 def summary_lines(summary: dict[str, Any], where: str | None = None) -> list[str]:
     """A study arm's outcome table, its wars and settlements, and mean payoffs."""
@@ -16,8 +14,7 @@ def summary_lines(summary: dict[str, Any], where: str | None = None) -> list[str
     if where:
         lines.append(f"saved in {where}")
     lines += ["", f"  {'outcome':<12}{'runs':>8}{'share':>9}   95% interval"]
-    for kind in OUTCOMES:
-        o = summary["outcomes"][kind]
+    for kind, o in summary["outcomes"].items():
         lo, hi = o["ci95"]
         lines.append(f"  {kind:<12}{o['count']:>8}{_pct(o['share']):>9}   "
                      f"[{_pct(lo)}, {_pct(hi)}]")
@@ -53,6 +50,8 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
                if o["count"]}
     for arm in cmp["arms"]:
         lines += ["", f"{arm['arm']}: {arm['label']}"]
+        for note in arm.get("record", ()):
+            lines.append(f"  the record: {note}")
         if "forced_in_runs" in arm:
             f = arm["forced_in_runs"]
             lines.append(f"  forced decision taken in {f['taken']} of {arm['paired_seeds']} "
@@ -60,7 +59,7 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
         diff = arm.get("difference")
         rows: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
             (kind, arm["outcomes"][kind], diff["outcomes"][kind] if diff else None)
-            for kind in OUTCOMES]
+            for kind in arm["outcomes"]]
         for rung, o in arm.get("reached", {}).items():
             if rung in climbed:  # a rung no run of any arm reached says nothing
                 rows.append((f"reached {rung}", o, diff["reached"].get(rung) if diff else None))

@@ -127,7 +127,8 @@ def lanes_of(scenario: Scenario, events: list[Event]) -> Timeline:
 
 def _outcome_hour(events: list[Event], start: int, end: float) -> float:
     for ev in events:
-        if ev["kind"] in ("settlement", "war"):
+        if ev["kind"] in ("war", "stand_down") or (ev["kind"] == "settlement" and
+                                                   ev.get("ends_crisis", True)):
             return (ev["s"] - start) / 3600
     return end
 

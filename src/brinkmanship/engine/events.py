@@ -31,7 +31,8 @@ EventDict = dict[str, Any]
 EventKind = Literal[
     "start", "end", "decision", "send", "deliver", "offer", "belief", "action_start",
     "action", "chain", "rung", "war", "incident", "response", "hold", "release", "order_sent",
-    "order", "activate", "deadline", "meeting", "settlement", "reaction", "type", "model_call"]
+    "order", "activate", "deadline", "meeting", "settlement", "reaction", "type",
+    "stand_down", "phase", "model_call"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 AskReason = Literal["start", "wake", "decision point", "meeting", "message", "action",
@@ -99,14 +100,17 @@ class WarSummary(TypedDict):
 class EndOutcome(TypedDict):
     """How the run ended (the fields of :class:`brinkmanship.engine.run.Outcome`)."""
 
-    kind: Annotated[Literal["settlement", "war", "unresolved"], Field(
-        description="settlement, war, or unresolved at the horizon.")]
+    kind: Annotated[Literal["settlement", "war", "stand_down", "unresolved"], Field(
+        description="settlement, war, stand_down (the sides stood down without agreement), "
+        "or unresolved at the horizon.")]
     at: Annotated[Instant, Field(description="When: the settlement, the start of the war, or "
                                  "the horizon (UTC).")]
-    public_terms: Annotated[Terms, Field(description="Agreed public terms, issue -> option "
-                                         "(empty unless settled).")]
+    public_terms: Annotated[Terms, Field(description="Agreed public terms, issue -> option, "
+                                         "of every agreement reached (empty if none, and for a "
+                                         "war, which voids them).")]
     private_terms: Annotated[Terms, Field(description="Agreed off-the-record terms, issue -> "
-                                          "option (empty unless settled).")]
+                                          "option, of every agreement reached (empty if "
+                                          "none, and for a war).")]
     payoffs: Annotated[dict[str, float], Field(description="Every actor's payoff, by actor "
                                                "id.")]
     war: Annotated[WarSummary | None, Field(description="How the war began; null without a "
@@ -253,13 +257,20 @@ class OfferEvent(_Common):
 
 
 class SettlementEvent(_Common):
-    """An acceptance arrived: the crisis is settled and the run stops."""
+    """An acceptance arrived: an agreement between two sides. It settles the crisis and the
+    run stops, unless the scenario's 'agreements' say it does not end the crisis."""
 
     kind: Annotated[Literal["settlement"], _KIND]
     actor: Annotated[str, Field(description="Who accepted the offer.")]
     offer: Annotated[str, Field(description="The offer accepted.")]
     public_terms: Annotated[Terms, Field(description="The agreed public terms.")]
     private_terms: Annotated[Terms, Field(description="The agreed off-the-record terms.")]
+    sides: NotRequired[Annotated[list[str], Field(description=(
+        "Present where the scenario says which agreements end the crisis: the two sides "
+        "who agreed."))]]
+    ends_crisis: NotRequired[Annotated[bool, Field(description=(
+        "Present where the scenario says which agreements end the crisis: whether this one "
+        "did (if not, it stands and the run goes on)."))]]
 
 
 class ReactionEvent(_Common):
@@ -338,7 +349,7 @@ class ChainEvent(_Common):
 
 
 class RungEvent(_Common):
-    """The escalation ladder rose."""
+    """The escalation ladder rose, or (with ``down``) came down in a stand-down."""
 
     kind: Annotated[Literal["rung"], _KIND]
     actor: Annotated[str | None, Field(description="Whose act raised it (null when "
@@ -347,6 +358,33 @@ class RungEvent(_Common):
     rung: Annotated[str, Field(description="The new rung.")]
     level: Annotated[int, Field(description="Its level.")]
     war: Annotated[bool, Field(description="Whether the rung is war.")]
+    down: NotRequired[Annotated[Literal[True], Field(description=(
+        "Present when the ladder came down to this rung (a stand-down, de-alerting); "
+        "absent when it rose."))]]
+
+
+class PhaseEvent(_Common):
+    """A phase of a timetable came due: it began, or the activity was called off."""
+
+    kind: Annotated[Literal["phase"], _KIND]
+    actor: Annotated[str, Field(description="Who carries the timetable out.")]
+    side: Annotated[str, Field(description="That actor's side.")]
+    timetable: Annotated[str, Field(description="The scenario's timetable.")]
+    phase: Annotated[str, Field(description="The phase.")]
+    status: Annotated[Literal["begun", "called_off"], Field(description=(
+        "begun (its effects apply), or called_off (the timetable's 'unless' held, or the "
+        "crisis was over)."))]
+    public: Annotated[bool, Field(description="Whether the other sides see it.")]
+
+
+class StandDownEvent(_Common):
+    """The sides stood down and stayed down long enough: the crisis ends without agreement."""
+
+    kind: Annotated[Literal["stand_down"], _KIND]
+    actor: Annotated[None, Field(description="Always null: a stand-down is nobody's act "
+                                 "alone.")]
+    since: Annotated[Instant, Field(description="When the stand-down's condition began to "
+                                    "hold without a break (UTC).")]
 
 
 class WarEvent(_Common):
@@ -427,6 +465,9 @@ class OrderEvent(_Common):
     active: Annotated[bool, Field(description="On (true) or off (false).")]
     obeyed: Annotated[bool, Field(description="Whether the holder complied (the order "
                                   "changes only then).")]
+    superseded_by: NotRequired[Annotated[int, Field(ge=0, description=(
+        "Present when a change of the same order sent later (this seq of its order_sent) "
+        "reached the units first: this one arrives overtaken and changes nothing."))]]
 
 
 class ActivateEvent(_Common):
@@ -453,7 +494,7 @@ Event = Annotated[
     | BeliefEvent | ActionStartEvent | ActionEvent | ChainEvent | RungEvent | WarEvent
     | IncidentEvent | ResponseEvent | HoldEvent | ReleaseEvent | OrderSentEvent | OrderEvent
     | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent
-    | TypeEvent | ModelCallEvent,
+    | TypeEvent | StandDownEvent | PhaseEvent | ModelCallEvent,
     Field(discriminator="kind")]
 """Any one event of the log, told apart by its ``kind``."""
 

@@ -166,6 +166,7 @@ class Game:
                 # An occurrence and the decisions it prompted are done: re-rate the hazards.
                 if sim.world.version != self._version:
                     sim.refresh_hazards()
+                    sim.watch_stand_down()
                 self._version = None
             elif sim.due() is None:
                 sim.finish()

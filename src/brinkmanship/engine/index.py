@@ -53,6 +53,7 @@ class Index:
         self.forces = {f.id: f for f in sc.forces}
         self.orders = {o.id: o for o in sc.standing_orders}
         self.incidents = {i.id: i for i in sc.incidents}
+        self.timetables = {t.id: t for t in sc.timetables}
         self.responses = {r.id: r for r in sc.responses}
         self.issues = {i.id: i for i in sc.issues}
         self.utilities = {u.actor: u for u in sc.utilities}

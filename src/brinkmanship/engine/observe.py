@@ -87,6 +87,13 @@ def known_flags(world: World, side: str) -> frozenset[str]:
         elif kind == "happened":
             inc = ix.incidents.get(what)
             ok = inc is None or inc.public or ix.forces[inc.force].side == side
+        elif kind == "agreed":
+            # An agreement between two other sides is theirs, unless its terms were public.
+            pair = tuple(what.split(":", 1))
+            ok = side in pair or pair in world.public_pairs
+        elif kind == "phase":
+            tt = ix.timetables.get(what.split(":", 1)[0])
+            ok = tt is None or tt.public or ix.side_of[tt.actor] == side
         elif kind == "type":
             # A hidden type is known to its own side only.
             ok = what.partition(":")[0] == side

@@ -27,7 +27,7 @@ from brinkmanship.engine.world import LETTER_PREFIX
 from brinkmanship.mechanics.channels import Reading, biased, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
-from brinkmanship.mechanics.negotiation import settlement_terms
+from brinkmanship.mechanics.negotiation import ends_crisis, settlement_terms
 from brinkmanship.mechanics.outcome import causal_path, payoffs
 from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Decision, Letter, Observation, Option
@@ -130,6 +130,10 @@ class Simulation(k.Kernel):
         self.asks: deque[Ask] = deque()
         self.hazards: dict[str, _Hazard] = {}
         self.pending_reactions: set[str] = set()
+        # Since when the stand-down's condition has held (None: it does not now), and how
+        # many times it began to: a count that lapses when the condition breaks.
+        self.calm_since: int | None = None
+        self.calm_count = 0
         if iv.until is not None:
             self.stop_s = min(self.stop_s, self.ix.seconds(iv.until))
 
@@ -151,6 +155,9 @@ class Simulation(k.Kernel):
             self.at(first, k.DECIDE, self.decision_point, i)
         for d in sc.deadlines:
             self.at(self.ix.seconds(d.at), k.DEADLINE, self.deadline, d)
+        for tt in sc.timetables:
+            for phase in tt.phases:
+                self.at(self.ix.seconds(phase.at), k.EFFECT, self.phase, tt, phase)
         for when, incident in self.iv.force_incidents:
             self.at(self.ix.seconds(when), k.INCIDENT, self.incident, incident, None)
         for inc in sc.incidents:
@@ -164,7 +171,13 @@ class Simulation(k.Kernel):
                         self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.refresh_hazards)
         for actor in sorted(self.deciders):
             self.at(0, k.DECIDE, self.ask, actor, "start")
+        if sc.stand_down is not None:
+            calm = sc.stand_down.when
+            for edge, past in zip((calm.after, calm.before), (0, 1), strict=True):
+                if edge is not None:
+                    self.at(self.ix.seconds(edge) + past, k.ACTIVATE, self.watch_stand_down)
         self.refresh_hazards()
+        self.watch_stand_down()
 
     def draw_type(self, side: str, kinds: list[s.SideType]) -> None:
         """A side's hidden type, drawn from the common prior on its own stream."""
@@ -181,13 +194,15 @@ class Simulation(k.Kernel):
         """The closing ``end`` event, with the outcome and every actor's payoff."""
         self.close_clock()
         w = self.world
+        public, private = w.agreed_terms()
         if w.settlement is not None:
             kind, at = "settlement", w.settlement["t"]
-            public, private = w.settlement["public_terms"], w.settlement["private_terms"]
         elif w.war is not None:
             kind, at, public, private = "war", w.war["t"], {}, {}
+        elif w.stood_down is not None:
+            kind, at = "stand_down", w.stood_down["t"]
         else:
-            kind, at, public, private = "unresolved", self.iso(w.t), {}, {}
+            kind, at = "unresolved", self.iso(w.t)
         agreed = {**private, **public}
         war = None
         if w.war is not None:
@@ -208,7 +223,8 @@ class Simulation(k.Kernel):
 
     def observe(self, ask: Ask) -> Observation | None:
         """What the asked actor sees now, or ``None`` when the crisis is already over."""
-        if self.world.war is not None or self.world.settlement is not None:
+        w = self.world
+        if w.war is not None or w.settlement is not None or w.stood_down is not None:
             return None
         return observe(self.world, ask.actor, ask.reason, self.iv.closed_channels, ask.meeting)
 
@@ -365,11 +381,23 @@ class Simulation(k.Kernel):
                       choice.channel, terms, {}, {}, (offer.id,), False, ev["seq"])
 
     def settle(self, offer_id: str, answer_public: bool, accepter: str, cause: int) -> None:
-        offer = self.world.offers[offer_id]
-        public, private = settlement_terms(self.world, offer, answer_public)
+        """An agreement between the offer's two sides; it ends the crisis unless the
+        scenario's ``agreements`` say otherwise (docs/engine-semantics.md, M3)."""
+        w = self.world
+        offer = w.offers[offer_id]
+        public, private = settlement_terms(w, offer, answer_public)
+        rules = self.ix.sc.agreements
+        if rules is None:
+            self.emit("settlement", cause, actor=accepter, offer=offer_id,
+                      public_terms=public, private_terms=private)
+            self.stop_now()
+            return
+        pair = sorted({self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]})
+        ends = ends_crisis(rules, w.flags | {f"agreed:{pair[0]}:{pair[1]}"})
         self.emit("settlement", cause, actor=accepter, offer=offer_id, public_terms=public,
-                  private_terms=private)
-        self.stop_now()
+                  private_terms=private, sides=pair, ends_crisis=ends)
+        if ends:
+            self.stop_now()
 
     def lapse(self, mid: str) -> None:
         offer = self.world.offers[mid]
@@ -383,6 +411,8 @@ class Simulation(k.Kernel):
         """The ladder and the signals of effects (the world applies the rest when folding)."""
         if eff.rung is not None:
             self.raise_ladder(eff.rung, actor, cause)
+        if eff.lower_rung is not None:
+            self.lower_ladder(eff.lower_rung, actor, cause)
         if actor is not None:
             self.perceive(actor, dict(eff.signals), None, None, public, cause)
 
@@ -482,6 +512,15 @@ class Simulation(k.Kernel):
         if rung.war and self.world.war is None:
             self.begin_war(actor, ev["seq"])
 
+    def lower_ladder(self, rung_id: str, actor: str | None, cause: int) -> None:
+        """A stand-down: the ladder comes down to ``rung_id`` (never during a war)."""
+        rung = self.ix.rungs[rung_id]
+        if rung.level >= self.world.level or self.world.war is not None:
+            return
+        side = self.ix.side_of[actor] if actor is not None else None
+        self.emit("rung", cause, actor=actor, side=side, rung=rung.id, level=rung.level,
+                  war=False, down=True)
+
     def begin_war(self, actor: str | None, cause: int) -> None:
         path = causal_path(self.events, cause)
         labels = [label for e in path if (label := _label(e))]
@@ -508,6 +547,28 @@ class Simulation(k.Kernel):
             if rate > 0:
                 wait = max(1, math.ceil((hz.threshold - hz.accumulated) / rate * 3600))
                 self.at(self.now + wait, k.INCIDENT, self.incident, inc_id, hz.version)
+
+    def watch_stand_down(self) -> None:
+        """Start or break the count of a stand-down after the world changed: the crisis
+        ends in one once its condition has held without a break for its hours."""
+        sd, w = self.ix.sc.stand_down, self.world
+        if sd is None or w.war is not None or w.settlement is not None:
+            return
+        if not holds(sd.when, w):
+            self.calm_since = None
+        elif self.calm_since is None:
+            self.calm_since = self.now
+            self.calm_count += 1
+            self.at(self.now + int(sd.hours * 3600), k.DEADLINE, self.stand_down,
+                    self.calm_count)
+
+    def stand_down(self, count: int) -> None:
+        sd, w = self.ix.sc.stand_down, self.world
+        if count != self.calm_count or self.calm_since is None or sd is None or \
+                w.war is not None or w.settlement is not None or not holds(sd.when, w):
+            return
+        self.emit("stand_down", actor=None, since=self.iso(self.calm_since))
+        self.stop_now()
 
     def incident(self, inc_id: str, version: int | None) -> None:
         hz = self.hazards.get(inc_id)
@@ -586,11 +647,37 @@ class Simulation(k.Kernel):
 
     def order_arrives(self, order: s.StandingOrder, active: bool, obeyed: bool,
                       cause: int) -> None:
+        # The later decision wins: a change sent before one that already reached the units
+        # arrives overtaken, and is not carried out, however long it took on the way.
+        newer = self.world.order_changes.get(order.id, -1)
+        if newer > cause:
+            self.emit("order", cause, actor=order.holder, order=order.id, active=active,
+                      obeyed=obeyed, superseded_by=newer)
+            return
         self.emit("order", cause, actor=order.holder, order=order.id, active=active,
                   obeyed=obeyed)
 
     def activate(self, order: s.StandingOrder) -> None:
         self.emit("activate", actor=order.holder, order=order.id)
+
+    def phase(self, tt: s.Timetable, phase: s.Phase) -> None:
+        """A timetable's phase comes due: it begins, unless the activity is called off."""
+        w = self.world
+        off = w.settlement is not None or w.stood_down is not None or \
+            (tt.unless != s.Condition() and holds(tt.unless, w))
+        side = self.ix.side_of[tt.actor]
+        ev = self.emit("phase", actor=tt.actor, side=side, timetable=tt.id, phase=phase.id,
+                       status="called_off" if off else "begun", public=tt.public)
+        if off:
+            return
+        self.consequences(phase.effects, tt.actor, tt.public, ev["seq"])
+        if tt.public:
+            for leader in self.ix.counterpart_leaders(tt.actor):
+                if leader in self.deciders:
+                    self.ask(leader, "action")
+        own = self.ix.leader_of.get(side)
+        if own is not None and own in self.deciders and own != tt.actor:
+            self.ask(own, "action")
 
     def deadline(self, d: s.Deadline) -> None:
         w = self.world

@@ -86,6 +86,8 @@ class World:
     postures: dict[str, str] = field(default_factory=dict)
     orders: dict[str, bool] = field(default_factory=dict)
     held: dict[str, bool] = field(default_factory=dict)
+    # For each order, the seq of the order_sent whose change reached the units last.
+    order_changes: dict[str, int] = field(default_factory=dict)
     rung: str = ""
     level: int = 0
     messages: dict[str, MessageState] = field(default_factory=dict)
@@ -103,6 +105,11 @@ class World:
     views: dict[Any, Any] = field(default_factory=dict, compare=False)
     settlement: Event | None = None
     war: Event | None = None
+    stood_down: Event | None = None
+    # Agreements between pairs of sides, in order (the last may have ended the crisis), and
+    # the pairs whose agreement was public.
+    agreements: list[Event] = field(default_factory=list)
+    public_pairs: set[tuple[str, str]] = field(default_factory=set)
     version: int = 0
 
     @classmethod
@@ -113,7 +120,8 @@ class World:
         # An order with a start time is off until then, whatever 'active' says.
         w.orders = {o.id: o.active and o.activates_at is None for o in sc.standing_orders}
         w.held = {r.id: r.held for r in sc.responses}
-        w.rung, w.level = sc.ladder[0].id, sc.ladder[0].level
+        first = sc.start_rung()
+        w.rung, w.level = first.id, first.level
         for b in sc.beliefs:
             w.beliefs.setdefault(b.actor, {})[b.about] = {
                 "resolve": b.resolve, "control": b.control, "imminence": b.imminence}
@@ -200,6 +208,9 @@ class World:
         self.rung, self.level = ev["rung"], ev["level"]
 
     def _on_order(self, ev: OrderEvent) -> None:
+        if "superseded_by" in ev:
+            return
+        self.order_changes[ev["order"]] = ev.get("cause", -1)
         if ev["obeyed"]:
             self.orders[ev["order"]] = ev["active"]
 
@@ -223,8 +234,35 @@ class World:
             self.effects(deadline.effects)
 
     def _on_settlement(self, ev: Event) -> None:
-        self.settlement = ev
-        self.flags.add("settled")
+        offer = self.offers[ev["offer"]]
+        a, b = sorted({self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]})
+        self.agreements.append(ev)
+        self.flags.add(f"agreed:{a}:{b}")
+        if ev["public_terms"]:
+            self.public_pairs.add((a, b))
+        if ev.get("ends_crisis", True):
+            self.settlement = ev
+            self.flags.add("settled")
+
+    def agreed_terms(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The public and private terms of every agreement so far, later ones prevailing."""
+        public: dict[str, str] = {}
+        private: dict[str, str] = {}
+        for ev in self.agreements:
+            public.update(ev["public_terms"])
+            private.update(ev["private_terms"])
+        return public, private
+
+    def _on_phase(self, ev: Event) -> None:
+        if ev["status"] == "begun":
+            tt = self.ix.timetables[ev["timetable"]]
+            phase = next(p for p in tt.phases if p.id == ev["phase"])
+            self.flags.add(f"phase:{tt.id}:{phase.id}")
+            self.effects(phase.effects)
+
+    def _on_stand_down(self, ev: Event) -> None:
+        self.stood_down = ev
+        self.flags.add("stood_down")
 
     def _on_war(self, ev: Event) -> None:
         self.war = ev

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from brinkmanship.engine.index import Index
 from brinkmanship.envs.actions import OfferSlot, possible_offers
+from brinkmanship.mechanics.outcome import outcome_kinds
 from brinkmanship.policies.base import Observation
 from brinkmanship.scenario import schema as s
 
@@ -135,7 +136,7 @@ class ObservationLayout:
             yield f"deadline_left:{d.id}"
         yield from (f"flag:{f}" for f in self._flags)
         yield "over"
-        yield from (f"outcome:{k}" for k in OUTCOMES)
+        yield from (f"outcome:{k}" for k in outcome_kinds(sc))
 
     def _belief_sides(self) -> list[str]:
         about = {b.about for b in self._ix.sc.beliefs if b.actor == self.actor}

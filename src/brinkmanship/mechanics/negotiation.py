@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from itertools import combinations
 
 from brinkmanship.engine.world import OfferState, World
+from brinkmanship.scenario.schema import Agreements
 
 
 def part_choices(terms: dict[str, str]) -> list[tuple[str, ...]]:
@@ -33,6 +35,13 @@ def settlement_terms(world: World, offer: OfferState, answer_public: bool
                 if issue not in public_terms:
                     private_terms[issue] = option
     return public_terms, private_terms
+
+
+def ends_crisis(rules: Agreements, flags: AbstractSet[str]) -> bool:
+    """Whether the agreements marked in ``flags`` (``agreed:A:B``, sides sorted) end the
+    crisis: every pair of some entry of ``rules.ends_crisis`` has agreed."""
+    return any(all(f"agreed:{min(p)}:{max(p)}" in flags for p in ending.pairs)
+               for ending in rules.ends_crisis)
 
 
 def walked_back(proposed: dict[str, str], agreed: dict[str, str]) -> list[str]:

@@ -7,6 +7,16 @@ from typing import Any
 
 from brinkmanship.engine.index import Index
 from brinkmanship.mechanics.negotiation import walked_back
+from brinkmanship.scenario.schema import Scenario
+
+OUTCOMES = ("settlement", "war", "unresolved")
+"""The kinds of outcome every run can end in."""
+
+
+def outcome_kinds(sc: Scenario) -> tuple[str, ...]:
+    """The kinds of outcome a run of ``sc`` can end in: ``stand_down`` too where the
+    scenario says how its sides stand down."""
+    return (*OUTCOMES, "stand_down") if sc.stand_down is not None else OUTCOMES
 
 
 def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
@@ -16,6 +26,7 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
     """Each actor with a utility: its payoff for this outcome (its side's type's utility
     where ``types`` gives its side one that declares it)."""
     out: dict[str, float] = {}
+    status_quo = {i.id: i.status_quo for i in ix.sc.issues}
     utilities = dict(ix.utilities)
     for side, side_type in (types or {}).items():
         for kind_ in ix.types.get(side, []):
@@ -31,7 +42,11 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
         elif kind == "war" and war_rung is not None:
             value = war_value(ix, u.war, war_rung)
         else:
-            value = u.unresolved
+            value = u.stand_down if kind == "stand_down" else u.unresolved
+            # Agreements that did not end the crisis stand: their terms hold.
+            for held, option in agreed.items():
+                table = u.terms.get(held, {})
+                value += table.get(option, 0.0) - table.get(status_quo[held], 0.0)
         sunk = sum(u.action_costs.get(a, 0.0) * n for a, n in (actions or {}).items())
         out[actor] = round(value - costs.get(actor, 0.0) - sunk, 6)
     return out

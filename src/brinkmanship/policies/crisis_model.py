@@ -67,7 +67,7 @@ class CrisisModel:
         self.picture = Picture(ix, actor, self.counterparts)
         review = {a: self.decision_model(a).review_hours for a in ix.actors}
         self.moves = Moves(ix, self.esc, self.cond, self.holder, review, self.picture.relevant,
-                           self.picture.lapses)
+                           self.picture.lapses, self.picture.phases)
         self.council = Council(ix, actor, self.dm)
         self.scheduled = any(dp.actor == actor for dp in scenario.decision_points)
         self._stakes: dict[tuple[str, str | None], Stakes] = {}

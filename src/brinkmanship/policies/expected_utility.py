@@ -36,6 +36,7 @@ from brinkmanship.policies.values import (
     add_scaled,
     discounted,
     dot,
+    hours_before_war,
     mix,
     scale,
     scaled_add,
@@ -271,8 +272,12 @@ class Lookahead:
             if s.t <= due <= until:
                 out = scaled_add(out, 1.0 - q, war)
         per_hour = here.per_hour
-        return add(out, self.players[k].stakes.term(ORDERS, per_hour * hours)) if per_hour \
-            else out
+        if not per_hour:
+            return out
+        # Orders and postures are worth something only while no war has come.
+        lumps = tuple(((due - s.t) / 3600, q) for due, q, _ in here.lumps if s.t <= due <= until)
+        in_force = hours_before_war(here.risk.rate, hours, lumps)
+        return add(out, self.players[k].stakes.term(ORDERS, per_hour * in_force))
 
     def _here_for(self, s: Situation, k: int) -> _Here:
         """What player ``k`` reckons in ``s`` whatever the step: shared by every option taken
@@ -304,14 +309,45 @@ class Lookahead:
         hours = (until - s.t) / 3600
         if hours <= 0.0:
             return pl.stakes.unresolved
+        # Where the sides stand down, carrying on ends in a stand-down once it has lasted,
+        # if that comes within the horizon.
+        calm = self.moves.stands_down(s)
+        if calm is not None and calm <= hours:
+            hours, until = calm, s.t + calm * 3600
+        else:
+            calm = None
         risk = self.risk.risk(pl.actor, s)
-        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s))
+        key = (pl.actor, risk, s.t, until, pl.orders_per_hour(s), calm is not None,
+               tuple(sorted(self.moves.held_terms(s).items())))
         hit = self._carried.get(key)
         if hit is None:
             if len(self._carried) > MEMO_LIMIT:
                 self._carried.clear()
-            hit = self._carried[key] = self._carry_on(pl, risk, s.t, until, hours, key[-1])
+            hit = self._carry_on(pl, risk, s.t, until, hours, key[-3])
+            if calm is not None:
+                hit = self._stood_down(pl, risk, s.t, until, hours, hit)
+            if key[-1]:  # agreements pictured standing: their terms hold unless war comes
+                hit = add_scaled(hit, pl.stakes.held(dict(key[-1])),
+                                 self._alive(risk, s.t, until, hours))
+            self._carried[key] = hit
         return hit
+
+    @staticmethod
+    def _alive(risk: Risk, t: int, until: float, hours: float) -> float:
+        """The chance that no war comes in the ``hours`` from ``t``."""
+        alive = math.exp(-risk.rate * hours)
+        for due, pmf in risk.lumps:
+            if t <= due <= until:
+                alive *= 1.0 - sum(pmf)
+        return alive
+
+    def _stood_down(self, pl: Player, risk: Risk, t: int, until: float, hours: float,
+                    v: Vec) -> Vec:
+        """``v``, the value of carrying on for ``hours``, with the stand-down instead of
+        staying unresolved at their end: reached if no war came, and discounted."""
+        alive = self._alive(risk, t, until, hours) * math.exp(-pl.rho * hours)
+        return add_scaled(add_scaled(v, pl.stakes.stood_down, alive), pl.stakes.unresolved,
+                          -alive)
 
     def _carry_on(self, pl: Player, risk: Risk, t: int, until: float, hours: float,
                   per_hour: float) -> Vec:
@@ -325,7 +361,9 @@ class Lookahead:
                 v = add(scale(v, 1.0 - q),
                         pl.stakes.war(pmf, self.risk.esc.war_from))
         if per_hour:
-            in_force = (1.0 - math.exp(-lam * hours)) / lam if lam > 0 else hours
+            lumps = tuple(((due - t) / 3600, sum(pmf)) for due, pmf in risk.lumps
+                          if t <= due <= until)
+            in_force = hours_before_war(lam, hours, lumps)
             v = add(v, pl.stakes.term(ORDERS, per_hour * in_force))
         return v
 
@@ -374,6 +412,11 @@ class Lookahead:
             if taken is None:
                 continue
             k, settle = taken
+            if not self.moves.ends(s, self.moves.agreement_flag(offer)):
+                # Taken, it would stand while the crisis goes on: its terms held.
+                terms = {**dict(offer.terms), **dict(offer.private_terms)}
+                settle = (add(mine, self.players[0].stakes.held(terms)),
+                          add(theirs, self.players[1].stakes.held(terms)))
             settle = self._answered(s, offer, settle)
             pl = self.players[k]
             gain = dot(pl.weights, settle[k]) - dot(pl.weights, base[k])

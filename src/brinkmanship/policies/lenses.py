@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from brinkmanship.chances import chance
 from brinkmanship.policies.advisers import Voice, named, positions
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import CrisisModel, Row, crisis_model
@@ -318,9 +319,9 @@ def _why(keys: list[str], scores: list[float], probs: list[float], order: list[i
         return f"{keys[pick]} was the only course open"
     if pick == likeliest:
         runner = next(i for i in order if i != pick)
-        return (f"{keys[pick]} was the likeliest choice (probability {probs[pick]:.3f}): "
+        return (f"{keys[pick]} was the likeliest choice (probability {chance(probs[pick])}): "
                 f"expected utility {scores[pick]:+.3f}, against {scores[runner]:+.3f} for "
                 f"{keys[runner]}")
     return (f"{keys[pick]} (expected utility {scores[pick]:+.3f}) was drawn with probability "
-            f"{probs[pick]:.3f}, though {keys[likeliest]} ({scores[likeliest]:+.3f}) was "
-            f"likelier at {probs[likeliest]:.3f}: the choice is noisy")
+            f"{chance(probs[pick])}, though {keys[likeliest]} ({scores[likeliest]:+.3f}) was "
+            f"likelier at {chance(probs[likeliest])}: the choice is noisy")

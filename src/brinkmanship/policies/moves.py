@@ -10,11 +10,12 @@ instead of random ones, and no distortion.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import combinations
 
 from brinkmanship.engine.index import Index
+from brinkmanship.mechanics.negotiation import ends_crisis
 from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Option
 from brinkmanship.policies.risk import Escalation, Pmf
@@ -24,6 +25,9 @@ from brinkmanship.scenario import schema
 PMF_LIMIT = 10_000
 """War distributions of actions kept, by action and holds, before the memo starts afresh."""
 
+HELD = "*"
+"""Marks, in a situation's ``assured``, the terms of an agreement that stands while the crisis
+goes on (pictured only: no side is called so)."""
 WAIT = Option("send", "")  # stands for waiting inside the look-ahead; never sent to the engine
 
 
@@ -49,8 +53,10 @@ class Moves:
 
     def __init__(self, ix: Index, esc: Escalation, cond: Conditions, holder: dict[str, str],
                  review_hours: dict[str, float], relevant: frozenset[str],
-                 lapses: dict[str, int]):
+                 lapses: dict[str, int], phases: tuple[tuple[int, schema.Effects], ...] = ()):
         self.ix = ix
+        self.phases = phases
+        self.phase_times = [t for t, _ in phases]
         self.esc = esc
         self.cond = cond
         self.holder = holder
@@ -61,8 +67,9 @@ class Moves:
         sc = ix.sc
         self.drafts = {a: [m for m in sc.messages if m.sender == a and
                            m.id not in ix.reaction_drafts] for a in ix.actors}
-        self.acts = {a: [x for x in sc.actions if x.actor == a and x.kind == "military"]
-                     for a in ix.actors}
+        calming = _stand_down_moves(sc)
+        self.acts = {a: [x for x in sc.actions if x.actor == a and
+                         (x.kind == "military" or x.id in calming)] for a in ix.actors}
         self.weight = sc.perception.authority_weights
         self.bias = {(b.actor, b.about): b.threat_bias for b in sc.beliefs}
         self.opens = {c.id: (ix.seconds(c.opens) if c.opens else None) for c in sc.channels}
@@ -74,8 +81,9 @@ class Moves:
     # -- options -------------------------------------------------------------------------
     def options(self, s: Situation, actor: str) -> list[Option]:
         """The replies pictured for a player of the look-ahead: its drafts, its answers to
-        offers, its military actions (posture and political moves are housekeeping, weighed
-        only when the actor itself decides)."""
+        offers, its military actions, and the moves that make or break a stand-down (other
+        posture and political moves are housekeeping, weighed only when the actor itself
+        decides)."""
         out = [Option("send", m.id) for m in self.drafts[actor]
                if f"sent:{m.id}" not in s.flags and self.is_open(m.channel, s)
                and self.cond.holds(m.requires, s)]
@@ -108,6 +116,12 @@ class Moves:
             return offer.channel
         return min(shared, key=lambda c: (self.ix.channels[c].latency.median_hours, c),
                    default=None)
+
+    def stands_down(self, s: Situation) -> float | None:
+        """The hours after which ``s`` ends in a stand-down if nothing changes: the
+        scenario's stand-down hours where its condition holds in ``s``, else None."""
+        sd = self.ix.sc.stand_down
+        return sd.hours if sd is not None and self.cond.holds(sd.when, s) else None
 
     def is_open(self, channel: str, s: Situation) -> bool:
         opens = self.opens[channel]
@@ -188,7 +202,15 @@ class Moves:
             costs: tuple[tuple[str, float], ...] = ()
             if public_answer:
                 after, costs = self._reactions(after, terms)
-            return Step(hours, settle=self.agreed(after, offer, public_answer), costs=costs)
+            agreed = self.agreed(after, offer, public_answer)
+            flag = self.agreement_flag(offer)
+            if self.ends(after, flag):
+                return Step(hours, settle=agreed, costs=costs)
+            # An agreement that does not end the crisis stands: its terms hold from now on.
+            held = tuple(sorted({*after.assured, *((HELD, HELD, i, o) for i, o in
+                                                   agreed.items())}))
+            after = after.but(flags=after.flags | {flag}, assured=held, offers=rest)
+            return Step(hours, branches=((1.0, after),), costs=costs)
         part = {i: terms[i] for i in opt.issues}
         counter = Pending(f"part:{offer.id}", actor, offer.sender, _pairs(part), (),
                           public_answer, ch.id)
@@ -199,9 +221,12 @@ class Moves:
         return Step(hours, branches=((1.0, after),), costs=costs)
 
     def agreed(self, s: Situation, offer: Pending, answer_public: bool) -> dict[str, str]:
-        """The terms a settlement on ``offer`` contains (public and private, as the engine)."""
+        """The terms a settlement on ``offer`` contains (public and private, as the engine),
+        after those of the agreements pictured standing before it."""
+        agreed = {issue: option for a, _, issue, option in s.assured if a == HELD}
         public = dict(offer.terms) if offer.public or answer_public else {}
-        agreed = {} if public else dict(offer.terms)
+        if not public:
+            agreed.update(offer.terms)
         agreed.update(offer.private_terms)
         sides = {self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]}
         for a, b, issue, option in s.assured:
@@ -209,6 +234,20 @@ class Moves:
                 agreed[issue] = option
         agreed.update(public)
         return agreed
+
+    def agreement_flag(self, offer: Pending) -> str:
+        a, b = sorted({self.ix.side_of[offer.sender], self.ix.side_of[offer.recipient]})
+        return f"agreed:{a}:{b}"
+
+    def ends(self, s: Situation, flag: str) -> bool:
+        """Whether an agreement marked ``flag`` in ``s`` ends the crisis."""
+        rules = self.ix.sc.agreements
+        return rules is None or ends_crisis(rules, s.flags | {flag})
+
+    @staticmethod
+    def held_terms(s: Situation) -> dict[str, str]:
+        """The terms of the agreements pictured standing in ``s``."""
+        return {issue: option for a, _, issue, option in s.assured if a == HELD}
 
     def _act(self, s: Situation, action: schema.Action) -> Step:
         hours = action.duration_hours
@@ -224,6 +263,8 @@ class Moves:
         level = after.level
         if eff.rung is not None and not self.ix.rungs[eff.rung].war:
             level = max(level, self.ix.rungs[eff.rung].level)
+        if eff.lower_rung is not None:
+            level = min(level, self.ix.rungs[eff.lower_rung].level)
         after = self.apply(after, eff, flags, level)
         if action.public:
             after = self._perceive(after, action.actor, eff.signals, "official", None, True)
@@ -257,7 +298,17 @@ class Moves:
         # Some flag lapses at a second in [s.t, t): the sorted lapse times say at once.
         if bisect_left(self.lapse_times, s.t) < bisect_left(self.lapse_times, t):
             flags = frozenset(f for f in flags if self.lapses.get(f, t) >= t)
-        return s.but(t=t, due=due, flags=flags)
+        after = s.but(t=t, due=due, flags=flags)
+        # Scheduled phases the actor knows of begin on time (docs/engine-semantics.md).
+        first, last = bisect_right(self.phase_times, s.t), bisect_right(self.phase_times, t)
+        for _, eff in self.phases[first:last]:
+            level = after.level
+            if eff.rung is not None and not self.ix.rungs[eff.rung].war:
+                level = max(level, self.ix.rungs[eff.rung].level)
+            if eff.lower_rung is not None:
+                level = min(level, self.ix.rungs[eff.lower_rung].level)
+            after = self.apply(after, eff, set(after.flags), level)
+        return after
 
     def apply(self, s: Situation, eff: schema.Effects, flags: set[str],
               level: int | None = None) -> Situation:
@@ -313,6 +364,16 @@ class Moves:
                 s = self.apply(s, rea.effects, flags)
                 flags = set(s.flags)
         return s.but(flags=frozenset(flags)), tuple(sorted(costs.items()))
+
+
+def _stand_down_moves(sc: schema.Scenario) -> frozenset[str]:
+    """Actions that make or break the scenario's stand-down: those that lower the ladder or
+    move a force its condition names."""
+    if sc.stand_down is None:
+        return frozenset()
+    forces = set(sc.stand_down.when.postures)
+    return frozenset(a.id for a in sc.actions if a.effects.lower_rung is not None or
+                     forces & set(a.effects.postures))
 
 
 def _passed_on(s: Situation, passed: frozenset[str]) -> Situation:

@@ -18,6 +18,7 @@ from brinkmanship.mechanics.perception import shifted
 from brinkmanship.policies.base import Observation, OfferView, Sighting
 from brinkmanship.policies.risk import UNARMED
 from brinkmanship.policies.situation import Mind, Pending, Situation
+from brinkmanship.scenario.schema import Effects
 
 CLOCK_STEP_S = 1800
 """The leader reckons time in half-hours: situations a few minutes apart are the same to it
@@ -57,6 +58,7 @@ class Picture:
         self.counted = [(key, r) for key, rs in sorted(ix.responses_on.items()) for r in rs
                         if r.trigger.from_occurrence > 1 or r.trigger.until_occurrence]
         self._canon: dict[object, object] = {}
+        self.phases = known_phases(ix, actor)
 
     def situation(self, obs: Observation) -> Situation:
         ix = self.ix
@@ -120,6 +122,10 @@ class Picture:
                    else self.ix.incidents[seen.id].effects)
             postures.update(eff.postures)
             orders.update(eff.orders)
+        for at, eff in self.phases:  # timetables it knows of, pictured on schedule
+            if at <= t:
+                postures.update(eff.postures)
+                orders.update(eff.orders)
         postures.update(obs.postures)
         orders.update(obs.orders)
         return postures, orders
@@ -203,8 +209,11 @@ def tested_flags(ix: Index) -> frozenset[str]:
     """Flags some condition of the scenario tests."""
     sc = ix.sc
     conds = [m.requires for m in sc.messages] + [a.requires for a in sc.actions] + \
-        [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines]
-    return frozenset(f for c in conds for f in (*c.flags, *c.not_flags))
+        [i.requires for i in sc.incidents] + [d.unless for d in sc.deadlines] + \
+        ([sc.stand_down.when] if sc.stand_down is not None else [])
+    agreed = {f"agreed:{min(p)}:{max(p)}" for e in (sc.agreements.ends_crisis if
+                                                   sc.agreements else ()) for p in e.pairs}
+    return frozenset(f for c in conds for f in (*c.flags, *c.not_flags)) | agreed
 
 
 def flag_lapses(ix: Index) -> dict[str, int]:
@@ -213,6 +222,15 @@ def flag_lapses(ix: Index) -> dict[str, int]:
     tested = tested_flags(ix)
     return {f"sent:{m.id}": ix.seconds(m.requires.before) for m in ix.sc.messages
             if m.requires.before is not None and f"sent:{m.id}" not in tested}
+
+
+def known_phases(ix: Index, actor: str) -> tuple[tuple[int, Effects], ...]:
+    """The phases of the timetables ``actor`` knows of (its own side's, and those it is
+    among the ``known_to`` of), as (second, effects), in time order."""
+    side = ix.side_of[actor]
+    return tuple(sorted(((ix.seconds(p.at), p.effects) for tt in ix.sc.timetables
+                         if ix.side_of[tt.actor] == side or actor in tt.known_to
+                         for p in tt.phases), key=lambda x: x[0]))
 
 
 def relevant_flags(ix: Index) -> frozenset[str]:

@@ -108,6 +108,11 @@ class Stakes:
     def unresolved(self) -> Vec:
         return self.term(UNRESOLVED, self.utility.unresolved)
 
+    @cached_property
+    def stood_down(self) -> Vec:
+        """A stand-down, counted with staying unresolved: both end without agreement."""
+        return self.term(UNRESOLVED, self.utility.stand_down)
+
     def settlement(self, agreed: dict[str, str], proposed: dict[str, str]) -> Vec:
         """A settlement on ``agreed``, having publicly proposed ``proposed`` (audience costs)."""
         u = self.utility
@@ -117,6 +122,13 @@ class Stakes:
         lost = u.audience_cost * len(walked_back(proposed, agreed)) if proposed else 0.0
         return self._out((u.settlement, value, -lost, 0.0, 0.0, 0.0, 0.0))
 
+    def held(self, agreed: dict[str, str]) -> Vec:
+        """What terms agreed in an agreement that does not end the crisis add, against the
+        status quo, to any ending but war (they hold)."""
+        u = self.utility
+        value = sum(u.terms.get(i, {}).get(o, 0.0) - u.terms.get(i, {}).get(
+            self.status_quo.get(i, ""), 0.0) for i, o in agreed.items())
+        return self.term(TERMS, value)
     def acts(self, actions: tuple[str, ...]) -> Vec:
         """What taking ``actions`` costs at home (sunk, whatever follows), in the audience
         term."""
@@ -132,6 +144,25 @@ class Stakes:
             value = sum(p * self.war_by_rung[war_from + j] for j, p in enumerate(pmf))
             hit = self._wars[pmf] = self.term(WAR, value)
         return hit
+
+
+def hours_before_war(rate: float, hours: float,
+                     lumps: tuple[tuple[float, float], ...] = ()) -> float:
+    """The expected hours of the next ``hours`` that pass before a war breaks out: under a
+    constant hazard ``rate`` an hour, and lumps (hours from now, probability) of war at
+    given moments. What an order or a posture held is worth per hour counts only for
+    these hours, whether in one step of the look-ahead or in carrying on after it."""
+    total, alive, last = 0.0, 1.0, 0.0
+    for at, q in sorted(lump for lump in lumps if 0.0 <= lump[0] <= hours):
+        total += alive * _exposed(rate, at - last)
+        alive *= math.exp(-rate * (at - last)) * (1.0 - q)
+        last = at
+    return total + alive * _exposed(rate, hours - last)
+
+
+def _exposed(rate: float, hours: float) -> float:
+    """``∫₀^hours e^(-rate·t) dt``."""
+    return (1.0 - math.exp(-rate * hours)) / rate if rate > 0.0 else hours
 
 
 def discounted(v: Vec, hours: float, rho: float, unresolved: Vec) -> Vec:

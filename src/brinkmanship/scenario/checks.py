@@ -42,6 +42,7 @@ class _Refs:
         self._ids("reactions", sc.reactions)
         self._ids("meetings", sc.meetings)
         self._ids("deadlines", sc.deadlines)
+        self._ids("timetables", sc.timetables)
         self.links: dict[str, Any] = {}
         for c, chain in enumerate(sc.chains):
             for k, link in enumerate(chain.links):
@@ -109,6 +110,10 @@ class _Refs:
         for force, posture in eff.postures.items():
             self.posture((*path, "postures", force), force, posture)
         self.ref((*path, "rung"), eff.rung, self.rungs, "rung")
+        if self.ref((*path, "lower_rung"), eff.lower_rung, self.rungs, "rung") and \
+                eff.lower_rung is not None and self.rungs[eff.lower_rung].war:
+            self.bad((*path, "lower_rung"), f"rung {eff.lower_rung!r} is war: a stand-down "
+                     "lowers the ladder to a rung short of war")
         for order in eff.orders:
             self.ref((*path, "orders", order), order, self.orders, "standing order")
 
@@ -118,6 +123,10 @@ def check_references(sc: Scenario) -> Found:
     r = _Refs(sc)
     for i, clock in enumerate(sc.scenario.clocks):
         r.zone(("scenario", "clocks", i, "zone"), clock.zone)
+    start = sc.scenario.initial_rung
+    if r.ref(("scenario", "initial_rung"), start, r.rungs, "rung") and start is not None and \
+            r.rungs[start].war:
+        r.bad(("scenario", "initial_rung"), f"rung {start!r} is war: a crisis starts short of it")
     _check_people(r)
     _check_world(r)
     _check_diplomacy(r)
@@ -341,6 +350,34 @@ def _check_calendar(r: _Refs) -> None:
         r.ref(("deadlines", i, "action"), d.action, r.actions, "action")
         r.condition(("deadlines", i, "unless"), d.unless)
         r.effects(("deadlines", i, "effects"), d.effects)
+    if sc.agreements is not None:
+        for i, ending in enumerate(sc.agreements.ends_crisis):
+            for k, pair in enumerate(ending.pairs):
+                p: Path_ = ("agreements", "ends_crisis", i, "pairs", k)
+                r.refs(p, pair, r.sides, "side")
+                if len(set(pair)) != len(pair):
+                    r.bad(p, f"side {pair[0]!r} cannot agree with itself")
+    for i, tt in enumerate(sc.timetables):
+        r.ref(("timetables", i, "actor"), tt.actor, r.actors, "actor")
+        r.refs(("timetables", i, "known_to"), tt.known_to, r.actors, "actor")
+        r.condition(("timetables", i, "unless"), tt.unless)
+        seen: set[str] = set()
+        for k, phase in enumerate(tt.phases):
+            p = ("timetables", i, "phases", k)
+            if phase.id in seen:
+                r.bad((*p, "id"), f"duplicate phase id {phase.id!r}")
+            seen.add(phase.id)
+            r.instant((*p, "at"), phase.at)
+            r.effects((*p, "effects"), phase.effects)
+    if sc.stand_down is not None:
+        when = sc.stand_down.when
+        r.condition(("stand_down", "when"), when)
+        if when == type(when)():
+            r.bad(("stand_down", "when"), "say what standing down means (postures, rungs or "
+                  "flags): an empty condition would end every crisis")
+        if when.min_rung is not None and r.rungs.get(when.min_rung) is not None and \
+                r.rungs[when.min_rung].war:
+            r.bad(("stand_down", "when", "min_rung"), "a stand-down cannot require war")
 
 
 def _check_minds(r: _Refs) -> None:

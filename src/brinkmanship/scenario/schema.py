@@ -125,6 +125,9 @@ class Meta(Sourced):
     sources: dict[Id, str] = Field(
         default_factory=dict, description="Citations, keyed by a short id used in 'source:' notes."
     )
+    initial_rung: Id | None = Field(
+        None, description="The rung the crisis starts on (default: the ladder's first); a "
+        "crisis that opens part-way up the ladder can come down it.")
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Meta:
@@ -335,10 +338,21 @@ class Effects(Strict):
     clear_flags: list[str] = Field(default_factory=list, description="Flags cleared.")
     postures: dict[Id, Id] = Field(default_factory=dict, description="Force id -> new posture.")
     rung: Id | None = Field(None, description="Raise the escalation ladder to at least this rung.")
+    lower_rung: Id | None = Field(
+        None, description="Stand down: lower the escalation ladder to at most this rung (a "
+        "rung that is not war); nothing once a war has begun.")
     signals: Signals = Field(default_factory=dict)
     orders: dict[Id, bool] = Field(
         default_factory=dict, description="Standing orders switched on (true) or off (false)."
     )
+
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> Effects:
+        if self.rung is not None and self.lower_rung is not None:
+            raise ValueError("effects raise the ladder ('rung') or lower it ('lower_rung'), "
+                             "not both")
+        return self
 
 
 class Rung(Strict):
@@ -648,6 +662,83 @@ class Deadline(Sourced):
         default_factory=Effects, description="What changes when it expires.")
 
 
+class Phase(Sourced):
+    """One phase of a timetable: what changes when it begins."""
+
+    id: Id = Field(description="The phase's id; once begun it sets the flag "
+                   "phase:TIMETABLE:PHASE.")
+    name: str = Field(description="How the story names the phase, e.g. 'Dispersal'.")
+    at: Instant = Field(description="When the phase begins.")
+    effects: Effects = Field(
+        default_factory=Effects, description="What changes when it begins: postures, "
+        "orders, flags, the ladder, signals (read by the other sides where the timetable is "
+        "public).")
+    description: str = Field("", description="More about the phase, for readers.")
+
+
+class Timetable(Sourced):
+    """A scheduled activity (an exercise's phases, a readiness schedule): its phases begin
+    at their times, whatever the leaders decide in the moment, unless it is called off."""
+
+    id: Id = Field(description="The timetable's id.")
+    name: str = Field(description="How the story names it, e.g. 'Exercise Autumn Shield'.")
+    actor: Id = Field(description="Who carries it out (a command, or a leader).")
+    public: bool = Field(True, description="Whether the other sides see each phase as it "
+                         "begins (their leaders then reconsider, and its signals reach them).")
+    known_to: list[Id] = Field(
+        default_factory=list, description="Actors, besides its own side's, who know the "
+        "schedule in advance: their decision-makers picture its phases coming on time.")
+    unless: Condition = Field(
+        default_factory=Condition, description="A phase due while this holds does not "
+        "begin: the activity is called off or paused (e.g. by a flag a leader's action "
+        "sets).")
+    phases: list[Phase] = Field(min_length=1, description="The phases, in the order they "
+                                "begin.")
+    description: str = Field("", description="What the activity is, for readers.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Timetable:
+        times = [p.at for p in self.phases]
+        if times != sorted(times):
+            raise ValueError("a timetable's phases are listed in the order they begin")
+        return self
+
+
+SidePair = Annotated[list[Id], Field(min_length=2, max_length=2,
+                                     description="Two sides, by id.")]
+
+
+class Ending(Strict):
+    """One way agreements end the crisis: once every listed pair of sides has agreed."""
+
+    pairs: list[SidePair] = Field(
+        min_length=1, description="Pairs of sides; the crisis ends once each pair has "
+        "reached an agreement (an accepted offer between them).")
+
+
+class Agreements(Sourced):
+    """Where more than two sides bargain: agreements between different pairs coexist, and
+    only those listed here end the crisis."""
+
+    ends_crisis: list[Ending] = Field(
+        min_length=1, description="The ways the crisis ends in a settlement: it ends as soon "
+        "as every pair of any one entry has agreed. Other agreements stand, and their terms "
+        "hold, while the crisis goes on.")
+
+
+class StandDown(Sourced):
+    """How a crisis can end without agreement: both sides stand down, and it lasts."""
+
+    name: str = Field(description="How the story names it, e.g. 'The tanks pull back'.")
+    when: Condition = Field(
+        description="What standing down means: the postures, rungs and flags that hold once "
+        "the sides have stood down (e.g. max_rung and the forces' de-alerted postures).")
+    hours: Hours = Field(
+        description="How long it must hold without a break for the crisis to end in a "
+        "stand-down.")
+    description: str = Field("", description="More about it, for readers.")
+
+
 class BeliefPrior(Sourced):
     """What a leader believes at the start about another side."""
 
@@ -678,6 +769,9 @@ class Utility(Sourced):
     audience_cost: Cost = Field(
         0.0, description="Lost for each publicly proposed term the settlement walks back."
     )
+    stand_down: Value = Field(
+        0.0, description="Value of the crisis ending in a stand-down without agreement "
+        "(see the scenario's 'stand_down'); the status quo holds on every issue.")
     action_costs: dict[Id, Cost] = Field(
         default_factory=dict, description="Action id -> what taking it costs the actor at "
         "home once it takes effect, whatever the outcome (mobilising: a sunk cost, a costly "
@@ -726,8 +820,8 @@ class RecordEntry(Strict):
 class RecordedOutcome(Strict):
     """How the crisis ended in history."""
 
-    kind: Literal["settlement", "war", "unresolved"] = Field(
-        description="settlement, war or unresolved.")
+    kind: Literal["settlement", "war", "stand_down", "unresolved"] = Field(
+        description="settlement, war, stand_down or unresolved.")
     at: Instant | None = Field(None, description="When it ended.")
     public_terms: Terms = Field(default_factory=dict, description="The terms made public.")
     private_terms: Terms = Field(
@@ -921,8 +1015,8 @@ class Scenario(Strict):
     channels: list[Channel] = Field(
         default_factory=list, description="The ways messages travel.")
     ladder: list[Rung] = Field(
-        min_length=1, description="The escalation ladder, lowest rung first; the first is "
-        "where the crisis starts.")
+        min_length=1, description="The escalation ladder, lowest rung first; the crisis "
+        "starts on the first unless 'scenario.initial_rung' names another.")
     forces: list[Force] = Field(
         default_factory=list, description="Bodies of forces and their postures.")
     actions: list[Action] = Field(
@@ -945,6 +1039,15 @@ class Scenario(Strict):
         default_factory=list, description="When leaders are asked to decide, besides news.")
     deadlines: list[Deadline] = Field(
         default_factory=list, description="Deadlines and what follows if they pass.")
+    agreements: Agreements | None = Field(
+        None, description="Which agreements end the crisis (by default the first agreement "
+        "between any two sides does).")
+    timetables: list[Timetable] = Field(
+        default_factory=list, description="Scheduled activities and their phases (not "
+        "deadlines: nothing needs to fail for them to go ahead).")
+    stand_down: StandDown | None = Field(
+        None, description="How the crisis ends without agreement, when the sides stand down "
+        "and stay down (an outcome of its own, apart from unresolved at the horizon).")
     beliefs: list[BeliefPrior] = Field(
         default_factory=list, description="What leaders believe about each other at the start.")
     utilities: list[Utility] = Field(
@@ -963,3 +1066,8 @@ class Scenario(Strict):
         None, description="Where the ladder, actions, orders and messages stand on the "
         "escalation taxonomy (docs/escalation.md); without it, choices are scored by their "
         "kind and the war flag of the rungs they reach.")
+
+    def start_rung(self) -> Rung:
+        """The rung the crisis starts on: ``scenario.initial_rung``, else the ladder's first."""
+        wanted = self.scenario.initial_rung
+        return next((r for r in self.ladder if r.id == wanted), self.ladder[0])
