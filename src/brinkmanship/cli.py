@@ -327,9 +327,10 @@ def run(
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Run a scenario once with the default decision-makers and tell its story; with
-    --force, --close, --set, --forbid or --incident, the story of that counterfactual run
-    (the very run of that seed in `brink compare`'s counterfactual arm)."""
+    """Run a scenario once and tell its story.
+
+    With --force, --close, --set, --forbid or --incident, the story of that counterfactual
+    run (the very run of that seed in `brink compare`'s counterfactual arm)."""
     from brinkmanship.engine import PolicyError
     from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.policies.scripted import ScriptError
@@ -419,8 +420,9 @@ def replay(
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Play the scenario's historical record through the engine and compare its whole path
-    with the record: every divergence is listed, and a divergent replay exits with 1."""
+    """Play the historical record through the engine and list every divergence from it.
+
+    The whole path is compared with the record; a divergent replay exits with 1."""
     from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.history import NoHistory, divergence_lines, divergences
     from brinkmanship.history import replay as replay_history
@@ -460,8 +462,10 @@ def plausibility(
                                       "compare with (seeds 0 to RUNS-1).")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """Judge the historical record by the default decision-makers: how likely each recorded
-    deed was to them at the moment it was taken, against their own runs' choices."""
+    """Judge the historical record by the default decision-makers.
+
+    How likely each recorded deed was to them at the moment it was taken, against their own
+    runs' choices."""
     from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.history import NoHistory
     from brinkmanship.plausibility import own_choices, render, report, score_record
@@ -505,9 +509,10 @@ def explain(
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Show why the decision-makers of a run chose what they did: options, expected-utility
-    terms, advisers' positions, beliefs before and after; of a counterfactual run with
-    --force, --close, --set, --forbid or --incident."""
+    """Show why the decision-makers of a run chose what they did.
+
+    Options, expected-utility terms, advisers' positions, beliefs before and after; of a
+    counterfactual run with --force, --close, --set, --forbid or --incident."""
     from brinkmanship.engine import PolicyError
     from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.explain import ExplainError, explanations, render
@@ -786,8 +791,9 @@ def mc(
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table, with
-    the escalation metrics of each decision-maker (--arm) on the same seeds."""
+    """Monte Carlo: many seeded runs in parallel, one row per run into a DuckDB table.
+
+    With the escalation metrics of each decision-maker (--arm) on the same seeds."""
     from brinkmanship.analysis.api import policy_arms
     from brinkmanship.analysis.metrics import metrics_lines
     from brinkmanship.analysis.text import summary_lines
@@ -1000,9 +1006,10 @@ def show(
                                             "file.")] = DEFAULT_SCENARIO,
     as_json: JsonOpt = False,
 ) -> None:
-    """List a scenario's actors, channels, issues, messages, actions, responses, incidents,
-    orders, rungs and each decider's options, by id and name: the ids the counterfactual
-    options name."""
+    """List a scenario's parts and each decider's options, by id and name.
+
+    Actors, channels, issues, messages, actions, responses, incidents, orders and rungs: the
+    ids the counterfactual options name."""
     from brinkmanship.catalogue import catalogue, catalogue_lines
 
     sc = load(scenario)

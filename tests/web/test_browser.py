@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Server, start_server
+from webtools import Server, start_server
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not "
                                "installed (pip install 'brinkmanship[browser]')")

@@ -10,8 +10,8 @@ import json
 import re
 
 import pytest
-from conftest import Host, csrf_of, new_host, turn_of
 from fastapi.testclient import TestClient
+from webtools import Host, csrf_of, new_host, turn_of
 
 from brinkmanship.scenario.loader import MAX_BYTES
 

@@ -15,8 +15,8 @@ import html
 import re
 
 import pytest
-from conftest import Host, csrf_of, new_host, turn_of
 from fastapi.testclient import TestClient
+from webtools import Host, csrf_of, new_host, turn_of
 
 from brinkmanship.engine.index import Index
 from brinkmanship.hindsight import seen_after

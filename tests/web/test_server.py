@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import httpx
-from conftest import Server, csrf_of, new_host, start_server, turn_of
+from webtools import Server, csrf_of, new_host, start_server, turn_of
 
 
 def _decisions(db: Path) -> list[int]:
