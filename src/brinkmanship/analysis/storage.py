@@ -334,8 +334,11 @@ def _damage(duckdb: Any, where: Path | str) -> Iterator[None]:
 
 
 def _tables(con: Any) -> set[str]:
+    """The tables of a Monte Carlo study; a sensitivity study's (``sensitivity_*``, see
+    :mod:`.sensitivity.store`) may share the file and are not this module's."""
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                      "WHERE table_schema = 'main'").fetchall()}
+                                      "WHERE table_schema = 'main'").fetchall()
+            if not str(r[0]).startswith("sensitivity_")}
 
 
 def _columns(con: Any, table: str) -> list[tuple[str, str]]:
