@@ -43,6 +43,8 @@ HATCHES = ["", "///", "...", "xxx", "\\\\", "+++", "ooo", "---"]
 STEPS_H = (1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
 DPI = 150
 KEY_CHARS = 80
+MIN_FAN_SHARE = 0.02
+"""The share of runs still in progress below which the fan chart is not drawn."""
 PLAIN_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 """The settings every figure is built and drawn under: text is text, whatever it holds."""
 
@@ -136,6 +138,17 @@ def _abbrevs(sc: Scenario, zone_name: str, lo_h: float, hi_h: float) -> str:
     return " → ".join(names)
 
 
+def _pct(value: float) -> str:
+    """A share in %: one decimal, but two significant digits below 1 % (0.05 %, not 0.1 %)."""
+    return f"{value:.1f}%" if value >= 1 or value == 0 else f"{value:.2g}%"
+
+
+def _percent_formatter() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v:g}%")
+
+
 # -- outcomes ---------------------------------------------------------------------------
 @_plain
 def outcome_figure(sc: Scenario, summaries: Sequence[dict[str, Any]]) -> Figure:
@@ -181,16 +194,53 @@ def _outcome_bars(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
                     fmt="none", ecolor="black", elinewidth=1, capsize=2 if many else 3)
         for j, (bar, k) in enumerate(zip(bars, OUTCOMES, strict=True)):
             count = s["outcomes"][k]["count"]
-            text = f"{100 * shares[j]:.1f}%" if many else f"{100 * shares[j]:.1f}%\n({count})"
+            pct = _pct(100 * shares[j])
+            text = pct if many else f"{pct}\n({count})"
             ax.annotate(text, (bar.get_x() + bar.get_width() / 2, 100 * hi[j]),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                         fontsize=6.5 if many else 8, rotation=90 if many else 0)
+    _rare_inset(ax, summaries)
     ax.set_xticks(x, OUTCOMES)
     ax.set_ylabel("share of runs (%), with 95% Wilson interval")
     ax.set_ylim(0, 125 if many else 115)
     ax.set_yticks(range(0, 101, 20))
     ax.set_title("Outcomes", fontsize=10)
     ax.grid(axis="y", alpha=0.3)
+
+
+RARE_PCT = 5.0
+"""Outcomes whose shares all stay below this (in %) get an inset at their own scale."""
+
+
+def _rare_inset(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
+    """Where an outcome is rare (a war in 0.3 % of runs is a line on a 0–100 scale), an
+    inset redraws the rare outcomes on a scale that shows them, intervals included."""
+    rare = [k for k in OUTCOMES
+            if all(100 * s["outcomes"][k]["ci95"][1] < RARE_PCT for s in summaries)]
+    if not rare or len(rare) == len(OUTCOMES):
+        return
+    inset = ax.inset_axes((0.5, 0.42, 0.47, 0.4))
+    width = 0.8 / len(summaries)
+    top = max(100 * s["outcomes"][k]["ci95"][1] for s in summaries for k in rare)
+    for i, s in enumerate(summaries):
+        pos = np.arange(len(rare)) - 0.4 + width * (i + 0.5)
+        share = np.array([100 * s["outcomes"][k]["share"] for k in rare])
+        lo = np.array([100 * s["outcomes"][k]["ci95"][0] for k in rare])
+        hi = np.array([100 * s["outcomes"][k]["ci95"][1] for k in rare])
+        inset.bar(pos, share, width * 0.9, color=[COLOURS[k] for k in rare], alpha=0.85,
+                  edgecolor="black", linewidth=0.4, hatch=HATCHES[i % len(HATCHES)])
+        inset.errorbar(pos, share, yerr=[share - lo, hi - share], fmt="none", ecolor="black",
+                       elinewidth=0.8, capsize=2)
+        if len(summaries) <= 2:
+            for p_, v, h_ in zip(pos, share, hi, strict=True):
+                inset.annotate(f"{v:.2g}%", (p_, h_), xytext=(0, 2), textcoords="offset points",
+                               ha="center", va="bottom", fontsize=6.5)
+    inset.set_xticks(range(len(rare)), rare, fontsize=7)
+    inset.set_ylim(0, max(top * 1.35, 0.1))
+    inset.yaxis.set_major_formatter(_percent_formatter())
+    inset.tick_params(axis="y", labelsize=6.5)
+    inset.set_title("rare outcomes, enlarged", fontsize=7)
+    inset.grid(axis="y", alpha=0.3)
 
 
 def _grouped_hbars(ax: Axes, per_arm: list[dict[str, int]], names: list[str], colour: str,
@@ -269,39 +319,67 @@ def escalation_figure(sc: Scenario, profile: Profile, arm: str) -> Figure:
     rungs = sorted(sc.ladder, key=lambda r: r.level)
     _fan(fan, sc, profile, rungs, arm)
     shades = ["#fdae61", "#f46d43", "#d73027", "#a50026", "#67001f", "#3b0010"]
+    floor = 100.0 / max(profile.runs, 1)  # one run, the rarest share a table can show
     for i, rung in enumerate(rungs[1:]):
         share = 100 * profile.at_least(rung.level)
-        exceed.step(h, share, where="post", color=shades[min(i, len(shades) - 1)],
-                    linewidth=1.5, linestyle="-" if rung.war else "--",
-                    label=_wrap(rung.name, 40) + (" (war)" if rung.war else ""))
-    exceed.set_ylabel("% of runs at or\nabove the rung")
-    exceed.set_ylim(0, max(5.0, float(100 * profile.at_least(rungs[1].level).max()) * 1.1)
-                    if len(rungs) > 1 else 100)
-    exceed.grid(alpha=0.25)
-    exceed.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False)
+        never = share[-1] <= 0
+        # A log scale, so that a rung reached in one run in a thousand shows as clearly as
+        # one reached in half of them; shares of zero are not drawn.
+        exceed.step(h, np.where(share > 0, share, np.nan), where="post",
+                    color=shades[min(i, len(shades) - 1)], linewidth=1.5,
+                    linestyle="-" if rung.war else "--",
+                    label=_wrap(rung.name, 40) + (" (war)" if rung.war else "")
+                    + (f" — {share[-1]:.2g}%" if not never else " — never reached"))
+    exceed.set_yscale("log")
+    exceed.set_ylim(min(floor, 1.0) * 0.7, 100 * 1.3)
+    exceed.yaxis.set_major_formatter(_percent_formatter())
+    exceed.set_ylabel("% of runs that reached\nthe rung or higher (log)")
+    exceed.grid(alpha=0.25, which="both")
+    exceed.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False,
+                  title="share by the end", title_fontsize=7.5)
     n = max(profile.runs, 1)
-    ended.fill_between(h, 0, 100 * profile.at_war / n, step="post", color=COLOURS["war"],
-                       alpha=0.75, label="at war")
-    ended.fill_between(h, 100 * profile.at_war / n,
-                       100 * (profile.at_war + profile.settled) / n, step="post",
-                       color=COLOURS["settlement"], alpha=0.6, label="settled")
+    ended.fill_between(h, 0, 100 * profile.settled / n, step="post",
+                       color=COLOURS["settlement"], alpha=0.6, label="settled (left scale)")
     ended.set_ylim(0, 100)
-    ended.set_ylabel("% of runs ended")
+    ended.set_ylabel("% of runs settled")
     ended.grid(alpha=0.25)
-    ended.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
+    war = ended.twinx()
+    war_share = 100 * profile.at_war / n
+    war.step(h, war_share, where="post", color=COLOURS["war"], linewidth=1.8,
+             label="at war (right scale)")
+    war.set_ylim(0, max(float(war_share.max()) * 1.3, floor * 3, 0.5))
+    war.yaxis.set_major_formatter(_percent_formatter())
+    war.set_ylabel("% of runs at war", color=COLOURS["war"])
+    war.tick_params(axis="y", colors=COLOURS["war"])
+    handles = [*ended.get_legend_handles_labels()[0], *war.get_legend_handles_labels()[0]]
+    ended.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=8,
+                 frameon=False)
     clock_axis(ended, sc, float(h[0]), float(h[-1]), above=fan)
     return fig
 
 
 def _fan(ax: Axes, sc: Scenario, profile: Profile, rungs: list[Any], arm: str) -> None:
     h = profile.hours
+    # Quantiles of the runs still in progress: a run leaves the fan when it ends. Where
+    # fewer than MIN_FAN_SHARE of the runs are left, the bands say too little to draw.
+    going = profile.active >= max(1.0, MIN_FAN_SHARE * profile.runs)
+
+    def shown(values: np.ndarray) -> np.ndarray:
+        return np.where(going, values, np.nan)
+
     for lo, hi, alpha, label in ((0.05, 0.95, 0.18, "5–95%"), (0.25, 0.75, 0.35, "25–75%")):
-        ax.fill_between(h, profile.quantile(lo), profile.quantile(hi), step="post",
-                        color="#d9480f", alpha=alpha, linewidth=0, label=f"{label} of runs")
-    ax.step(h, profile.quantile(0.5), where="post", color="#7f2704", linewidth=1.8,
+        ax.fill_between(h, shown(profile.quantile(lo)), shown(profile.quantile(hi)),
+                        step="post", color="#d9480f", alpha=alpha, linewidth=0,
+                        label=f"{label} of runs in progress")
+    ax.step(h, shown(profile.quantile(0.5)), where="post", color="#7f2704", linewidth=1.8,
             label="median")
-    ax.plot(h, profile.mean(), color="black", linewidth=1.2, linestyle="--",
+    ax.plot(h, shown(profile.mean()), color="black", linewidth=1.2, linestyle="--",
             label="mean level")
+    if not going.all() and going.any():
+        last = float(h[np.nonzero(going)[0][-1]])
+        ax.axvline(last, color="#555555", linewidth=0.8, linestyle=":")
+        ax.text(last, rungs[0].level + 0.1, f" fewer than {MIN_FAN_SHARE:.0%} of runs\n still in "
+                "progress from here", fontsize=7.5, color="#555555", va="bottom")
     war_levels = [r.level for r in rungs if r.war]
     if war_levels:
         ax.axhspan(min(war_levels) - 0.5, rungs[-1].level + 0.5, color=COLOURS["war"],

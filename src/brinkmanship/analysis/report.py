@@ -162,9 +162,12 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
         profile = escalation_profile(res.store, a)
         sections.append((f"Escalation over time ({a})", f"escalation-{_slug(a)}",
                          save_png(escalation_figure(sc, profile, a)),
-                         "Quantile bands of the ladder level across runs at each moment, the "
-                         "mean level (dashed), and below, the share of runs settled or at war "
-                         "by then. Times on both capitals' clocks."))
+                         "Quantile bands of the ladder level across the runs still in "
+                         "progress at each moment (a run leaves the fan when it ends), the "
+                         "mean level (dashed); below, the share of all runs that had reached "
+                         "each rung by then (log scale, so that rare rungs show), and the "
+                         "share settled and at war (war on its own scale, right). Times on "
+                         "both capitals' clocks."))
     if len(res.arms) > 1:
         cmp = res.comparison()
         sections.append(("Counterfactuals against the baseline", "comparison",

@@ -102,7 +102,7 @@ def morris(study: SensitivityStudy, points: list[Point], runs: Runs) -> dict[str
         draws = seed_draws(study, matrix.shape[1])
         spread = np.std([run(matrix[:, d].mean(axis=1), 10)["mu_star"] for d in draws],
                         axis=0) if matrix.shape[1] > 1 else np.zeros(len(study.names))
-        table = [{"parameter": name, "mu": _num(res["mu"][i]),
+        table: list[dict[str, Any]] = [{"parameter": name, "mu": _num(res["mu"][i]),
                   "mu_star": _num(res["mu_star"][i]),
                   "mu_star_ci95": _combine(res["mu_star"][i], res["mu_star_conf"][i],
                                            spread[i]),
@@ -159,7 +159,7 @@ def sobol(study: SensitivityStudy, points: list[Point], runs: Runs) -> dict[str,
         one = matrix.shape[1] > 1
         s1_e = np.std(s1_b, axis=1) if one else np.zeros(k)
         st_e = np.std(st_b, axis=1) if one else np.zeros(k)
-        table = [{"parameter": name, "S1": _num(res["S1"][i]),
+        table: list[dict[str, Any]] = [{"parameter": name, "S1": _num(res["S1"][i]),
                   "S1_ci95": _combine(res["S1"][i], res["S1_conf"][i], s1_e[i]),
                   "ST": _num(res["ST"][i]),
                   "ST_ci95": _combine(res["ST"][i], res["ST_conf"][i], st_e[i])}
@@ -242,7 +242,7 @@ def _boxes(x: Any, y: np.ndarray, density: float, most: int,
 
 def _box(n: int, box: Any, init: Any, study: SensitivityStudy) -> dict[str, Any]:
     lims = box.box_lim
-    limits = []
+    limits: list[dict[str, Any]] = []
     for param in study.spec.parameters:
         col = param.label
         lo, hi = lims[col].iloc[0], lims[col].iloc[1]
