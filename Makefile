@@ -22,7 +22,7 @@ bench: $(VENV)/.test
 
 # Mutation testing of the mechanics (not part of `make test`): prints the surviving mutants.
 mutate: $(VENV)/.test
-	$(PIP) -e '.[test,analysis,ray,envs,mutate]'
+	$(PIP) -e '.[test,analysis,ray,envs,sensitivity,mutate]'
 	$(BIN)/python scripts/mutate.py
 
 # The published JSON Schemas: scenario files, one event of a run's log, a seat's turn and its
@@ -45,7 +45,7 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test,analysis,ray,envs]'
+	$(PIP) -e '.[test,analysis,ray,envs,sensitivity]'
 	touch $@ $(VENV)/.core
 
 clean:

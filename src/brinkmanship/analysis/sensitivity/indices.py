@@ -65,6 +65,11 @@ def seed_draws(study: SensitivityStudy, replicates: int) -> np.ndarray:
 SEED_RESAMPLES = 200
 
 
+def _analysis_seed(study: SensitivityStudy) -> int:
+    """The seed of SALib's bootstraps: never 0, which SALib reads as "not seeded"."""
+    return study.spec.sample_seed + 1
+
+
 def _combine(estimate: Any, design_half: Any, spread: Any) -> list[float | None]:
     """The interval from the design's bootstrap half-width and the seeds' bootstrap error."""
     z = 1.959963984540054
@@ -90,7 +95,7 @@ def morris(study: SensitivityStudy, points: list[Point], runs: Runs) -> dict[str
             warnings.simplefilter("ignore")
             return analyse.analyze(problem(study), x, y, num_resamples=resamples,
                                    conf_level=CONFIDENCE, num_levels=m.levels,
-                                   seed=study.spec.sample_seed)
+                                   seed=_analysis_seed(study))
 
     result: dict[str, Any] = {}
     for output in study.spec.outputs:
@@ -152,7 +157,7 @@ def sobol(study: SensitivityStudy, points: list[Point], runs: Runs) -> dict[str,
             warnings.simplefilter("ignore")
             res = analyse.analyze(problem(study), y, calc_second_order=s.second_order,
                                   num_resamples=study.spec.bootstrap, conf_level=CONFIDENCE,
-                                  seed=study.spec.sample_seed)
+                                  seed=_analysis_seed(study))
         draws = seed_draws(study, matrix.shape[1])
         resampled = np.stack([matrix[:, d].mean(axis=1) for d in draws], axis=1)
         s1_b, st_b = _saltelli(resampled, k, s.second_order)

@@ -16,7 +16,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from brinkmanship.analysis.parameters import ParameterError, get_parameter, set_parameter
 from brinkmanship.scenario import ScenarioError, load_scenario
@@ -228,13 +235,18 @@ class StudySpec(_Strict):
         twice = sorted({x for x in labels if labels.count(x) > 1})
         if twice:
             raise ValueError(f"two parameters share the name {twice[0]!r}; give one a name")
-        for out in self.outputs:
+        return self
+
+    @field_validator("outputs")
+    @classmethod
+    def _outputs(cls, outputs: list[str]) -> list[str]:
+        for out in outputs:
             if out not in OUTPUTS and not out.startswith("payoff."):
                 raise ValueError(f"unknown output {out!r} (outputs: {', '.join(OUTPUTS)}, "
                                  "payoff.ACTOR)")
-        if len(set(self.outputs)) != len(self.outputs):
+        if len(set(outputs)) != len(outputs):
             raise ValueError("an output is named twice")
-        return self
+        return outputs
 
     def points(self) -> int:
         k = len(self.parameters)
