@@ -405,10 +405,11 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     y = {a: len(lanes) - 1 - i for i, a in enumerate(lanes)}
     messages = sorted(tl.messages, key=lambda m: (m.sent, m.id))
     key_rows = -(-len(messages) // 2)
-    fig = Figure(figsize=(14, 2.4 + 0.6 * len(lanes) + 0.2 * key_rows), layout="constrained")
-    ax, key = fig.subplots(2, 1, height_ratios=[1.6 + 0.6 * len(lanes),
+    fig = Figure(figsize=(14, 2.4 + LANE_IN * len(lanes) + 0.2 * key_rows),
+                 layout="constrained")
+    ax, key = fig.subplots(2, 1, height_ratios=[1.6 + LANE_IN * len(lanes),
                                                 0.35 + 0.2 * key_rows])
-    hi = max(tl.end, 1.0)
+    hi = _span(tl)
     _side_bands(ax, tl, y, hi)
     for actor, began, ended, _name in tl.meetings:
         if actor in y:
@@ -419,15 +420,19 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     colour = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(channels)}
     for n, m in enumerate(messages, 1):
         _message_arrow(ax, m, y, colour[m.channel], hi, n)
-    _marks(ax, tl, y, hi)
+    labels = _Labels(hi, _points_per_lane(fig, len(lanes), key_rows))
+    _marks(ax, tl, y, labels)
     rung_slots = _Slots(hi)
     for at, name, _level, war in tl.rungs:
         tint = COLOURS["war"] if war else "#b36200"
         ax.axvline(at, color=tint, linewidth=0.9, linestyle="-" if war else ":", zorder=1)
-        row = rung_slots.take("ladder", at, f" {name}", "left")
+        # Names of late rises read leftwards from their line, so that none runs off the plot.
+        ha = "right" if at > 0.6 * hi else "left"
+        label = f"{name} " if ha == "right" else f" {name}"
+        row = rung_slots.take("ladder", at, label, ha)
         level = {-8: 0, 8: 1, -26: 2}.get(row, 0) if row is not None else 0
-        ax.text(at, len(lanes) + 0.3 * level, f" {name}", fontsize=6.8, va="bottom",
-                ha="left", color=tint, clip_on=True)
+        ax.text(at, len(lanes) + 0.3 * level, label, fontsize=6.8, va="bottom",
+                ha=ha, color=tint, clip_on=True)
     end_colour = COLOURS.get(tl.outcome, "#555555")
     ax.axvline(tl.outcome_at, color=end_colour, linewidth=2.2, alpha=0.8, zorder=1)
     ax.text(tl.outcome_at, -0.9, f"{tl.outcome} ", ha="right", va="bottom", fontsize=9,
@@ -456,37 +461,102 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
               frameon=False)
     ax.set_title(title, fontsize=11)
     _message_key(key, sc, tl, messages, colour)
+    if labels.left_out:
+        key.text(1.0, 1.0, f"{labels.left_out} marks left unlabelled for want of room "
+                 "(their shapes say what they are; the run's story names them)", fontsize=7,
+                 color="#555555", transform=key.transAxes, ha="right", va="top")
     return fig
 
 
-def _marks(ax: Axes, tl: Timeline, y: dict[str, int], hi: float) -> None:
+def _marks(ax: Axes, tl: Timeline, y: dict[str, int], labels: _Labels) -> None:
     marker = {"incident": ("*", 190, COLOURS["war"]), "action": ("s", 55, "#333333"),
               "response": ("D", 60, "#b3261e"), "order": ("v", 50, "#555555")}
-    slots = _Slots(hi)
-    for mk in sorted(tl.marks, key=lambda m: m.at):
-        if mk.actor not in y:
-            continue
+    shown = [mk for mk in sorted(tl.marks, key=lambda m: m.at) if mk.actor in y]
+    for mk in shown:
         shape, size, col = marker[mk.kind]
         if mk.kind == "action" and mk.severe:
             col = COLOURS["war"]
         ax.scatter([mk.at], [y[mk.actor]], marker=shape, s=size, color=col, zorder=5,
                    edgecolor="white", linewidth=0.6)
-        text = _wrap(mk.label, 24)
-        # Labels near the edges lean inwards so that they stay inside the plot.
-        ha = "left" if mk.at < 0.1 * hi else "right" if mk.at > 0.9 * hi else "center"
-        offset = slots.take(mk.actor, mk.at, text, ha)
-        if offset is None:
+    for mk in shown:
+        col = COLOURS["war"] if mk.kind == "incident" or (mk.kind == "action" and mk.severe) \
+            else marker[mk.kind][2]
+        # Two lines at most, wider if need be: a third line would not fit in the lane.
+        text = next((t for w in (LABEL_CHARS, 48, 64)
+                     if (t := _wrap(mk.label, w)).count("\n") < 2), _wrap(mk.label, 64))
+        place = labels.take(mk.at, y[mk.actor], text)
+        if place is None:
+            labels.left_out += 1
             continue  # no free place near the mark: the legend still says what it is
-        ax.annotate(text, (mk.at, y[mk.actor]), xytext=(0, offset), textcoords="offset points",
-                    ha=ha, va="top" if offset < 0 else "bottom", fontsize=6.5, color=col,
-                    zorder=6)
+        x, ly, ha, va = place
+        ax.text(x, ly, text, ha=ha, va=va, fontsize=LABEL_PT, color=col, zorder=6,
+                linespacing=1.1)
+
+
+LANE_IN = 0.85
+"""Inches of figure height per swim lane: room for a two-line label above and below."""
+LABEL_PT = 6.5
+LABEL_CHARS = 34
+
+
+def _span(tl: Timeline) -> float:
+    """The hours the timeline shows: to the run's last deed or message, not to a horizon
+    hours or days after everything happened."""
+    last = max([tl.outcome_at, *(m.at for m in tl.marks), *(m.sent for m in tl.messages),
+                *(m.arrived for m in tl.messages if m.arrived is not None),
+                *(at for at, *_ in tl.rungs)], default=tl.end)
+    return max(min(tl.end, last * 1.04 + 1.0), 1.0)
+
+
+def _points_per_lane(fig: Figure, lanes: int, key_rows: int) -> float:
+    """About how many points of height one lane gets (the layout settles it when drawn)."""
+    height = fig.get_figheight()
+    share = (1.6 + LANE_IN * lanes) / (1.95 + LANE_IN * lanes + 0.2 * key_rows)
+    plot_in = max(height * share - 1.5, 1.0)  # less the clocks, ticks and title
+    return plot_in * 72 / (lanes + 1.95)
+
+
+class _Labels:
+    """Free places for the labels of marks, so that no two labels print over each other.
+
+    A label is a box: its width estimated from its characters (6.5 pt type, about 3.6 pt a
+    character, on a plot about 700 pt wide), its height from its lines. It may go below its
+    mark, above it, or beside it on either side, always within the mark's own lane; the
+    first place that overlaps no label already placed is taken, or none."""
+
+    GAP = 0.1  # lanes between a mark and its label
+
+    def __init__(self, hi: float, points_per_lane: float):
+        self.per_char = hi * 3.6 / 700
+        self.line = LABEL_PT * 1.25 / points_per_lane  # in lanes
+        self.taken: list[tuple[float, float, float, float]] = []
+        self.hi = hi
+        self.left_out = 0
+
+    def take(self, at: float, lane: float, text: str
+             ) -> tuple[float, float, str, str] | None:
+        lines = text.split("\n")
+        width = max(len(line) for line in lines) * self.per_char
+        height = len(lines) * self.line
+        if height > 0.5 - self.GAP:
+            return None
+        centred = "left" if at < 0.1 * self.hi else "right" if at > 0.9 * self.hi else "center"
+        for va in ("top", "bottom"):
+            for ha in (centred, "left", "right"):
+                lo = {"left": at, "right": at - width}.get(ha, at - width / 2)
+                y0 = lane - self.GAP - height if va == "top" else lane + self.GAP
+                box = (lo, lo + width, y0, y0 + height)
+                if lo < -0.015 * self.hi or lo + width > 1.015 * self.hi:
+                    continue
+                if all(box[1] < a or box[0] > b or box[3] < c or box[2] > d
+                       for a, b, c, d in self.taken):
+                    self.taken.append(box)
+                    return at, (lane - self.GAP if va == "top" else lane + self.GAP), ha, va
+        return None
 
 
 class _Slots:
-    """Free places for labels beside marks on a lane: below, above, then further below.
-
-    A label's width is estimated from its characters (6.5 pt type on a plot about 700 pt
-    wide), so that labels on one lane do not print over each other."""
+    """Free places for the ladder's labels above the lanes: below, above, further below."""
 
     OFFSETS = (-8, 8, -26)
 
