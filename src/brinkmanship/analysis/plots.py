@@ -139,7 +139,10 @@ def _abbrevs(sc: Scenario, zone_name: str, lo_h: float, hi_h: float) -> str:
 
 
 def _pct(value: float) -> str:
-    """A share in %: one decimal, but two significant digits below 1 % (0.05 %, not 0.1 %)."""
+    """A share in %: one decimal, but two significant digits below 1 % (0.05 %, not 0.1 %)
+    and two decimals just under 100 %."""
+    if 99 < value < 100:
+        return f"{min(value, 99.99):.2f}%"  # 1999 of 2000 is 99.95 %, not 100.0 %
     return f"{value:.1f}%" if value >= 1 or value == 0 else f"{value:.2g}%"
 
 
@@ -271,6 +274,8 @@ def _grouped_hbars(ax: Axes, per_arm: list[dict[str, int]], names: list[str], co
                             fontsize=7)
         top = max(top, *values)
     ax.set_yticks(range(len(cats)), [_wrap(k, 44) for k in cats][::-1], fontsize=7.5)
+    # A lone category is a bar, not a wall: room for four before bars grow to fill the panel.
+    ax.set_ylim(len(cats) - max(len(cats), 4) - 0.5, len(cats) - 0.5)
     ax.set_xlabel("runs")
     ax.set_xlim(0, top * 1.2 + 1)
     ax.grid(axis="x", alpha=0.3)
@@ -354,7 +359,10 @@ def escalation_figure(sc: Scenario, profile: Profile, arm: str) -> Figure:
     handles = [*ended.get_legend_handles_labels()[0], *war.get_legend_handles_labels()[0]]
     ended.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=8,
                  frameon=False)
-    clock_axis(ended, sc, float(h[0]), float(h[-1]), above=fan)
+    # The axis ends soon after the last run did: an empty horizon days later says nothing.
+    over = np.nonzero(profile.active == 0)[0]
+    last = float(h[over[0]]) if len(over) else float(h[-1])
+    clock_axis(ended, sc, float(h[0]), min(float(h[-1]), last * 1.05 + 1.0), above=fan)
     return fig
 
 
@@ -384,8 +392,8 @@ def _fan(ax: Axes, sc: Scenario, profile: Profile, rungs: list[Any], arm: str) -
     if war_levels:
         ax.axhspan(min(war_levels) - 0.5, rungs[-1].level + 0.5, color=COLOURS["war"],
                    alpha=0.06, linewidth=0)
-        ax.text(h[-1], min(war_levels) - 0.45, "war ", ha="right", va="bottom",
-                color=COLOURS["war"], fontsize=8)
+        ax.text(0.995, min(war_levels) - 0.45, "war ", ha="right", va="bottom",
+                color=COLOURS["war"], fontsize=8, transform=ax.get_yaxis_transform())
     ax.set_yticks([r.level for r in rungs], [_wrap(r.name, 30) for r in rungs], fontsize=7.5)
     ax.set_ylim(rungs[0].level - 0.3, rungs[-1].level + 0.3)
     ax.set_ylabel("escalation ladder")
