@@ -17,6 +17,8 @@ from brinkmanship.analysis.plots import _plain, _wrap
 from brinkmanship.analysis.sensitivity.text import box_limit, output_name
 
 S1_COLOUR, ST_COLOUR, MU_COLOUR = "#1f5fa8", "#d17b0f", "#6a3d9a"
+SOBOL_SPAN = 0.5
+"""How far beyond 0 and 1 the Sobol axis reaches before long intervals are cut."""
 
 
 @_plain
@@ -100,8 +102,14 @@ def _sobol(ax: Axes, entry: dict[str, Any], names: list[str]) -> None:
                     fmt="none", ecolor="black", capsize=2.5, elinewidth=0.9)
     ax.set_yticks(y, [_wrap(r["parameter"], 28) for r in rows], fontsize=8)
     ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_xlim(min(-0.05, *(r["S1_ci95"][0] or 0 for r in rows)) - 0.02,
-                max(1.05, *(r["ST_ci95"][1] or 0 for r in rows)) + 0.02)
+    lo_all = min(-0.05, *(min(r["S1_ci95"][0] or 0, r["ST_ci95"][0] or 0) for r in rows))
+    hi_all = max(1.05, *(max(r["S1_ci95"][1] or 0, r["ST_ci95"][1] or 0) for r in rows))
+    # Indices are shares of variance: an interval far outside 0–1 (a bootstrap resample
+    # with almost no variance) is cut at the axis, and the cut is said.
+    ax.set_xlim(max(lo_all, -SOBOL_SPAN) - 0.02, min(hi_all, 1 + SOBOL_SPAN) + 0.02)
+    if lo_all < -SOBOL_SPAN or hi_all > 1 + SOBOL_SPAN:
+        ax.text(0.99, 0.99, "some intervals run beyond the axis (see the table)", fontsize=6.5,
+                color="#555555", transform=ax.transAxes, ha="right", va="top")
     ax.set_xlabel("share of the output's variance", fontsize=8)
     ax.legend(fontsize=7, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
@@ -112,7 +120,7 @@ def prim_figure(analysis: dict[str, Any]) -> Figure:
     """PRIM: the peeling trajectory (coverage against density, the boxes found marked) and
     the design points over the first box's two most restricted parameters."""
     found = analysis["prim"]
-    fig = Figure(figsize=(13, 5.2), layout="constrained")
+    fig = Figure(figsize=(13, 5.2 if found["boxes"] else 1.6), layout="constrained")
     trade, space = fig.subplots(1, 2, width_ratios=[1, 1.25])
     what = f"{output_name(found['output'])} above {found['above']:g}"
     fig.suptitle(f"Where {what}: scenario discovery (PRIM) over {found['points']} points",
@@ -120,8 +128,8 @@ def prim_figure(analysis: dict[str, Any]) -> Figure:
     if not found["boxes"]:
         for ax in (trade, space):
             ax.set_axis_off()
-        trade.text(0.5, 0.5, found.get("note") or "no box reaches the density asked for",
-                   ha="center", va="center", transform=trade.transAxes, fontsize=9)
+        fig.text(0.5, 0.35, found.get("note") or "no box reaches the density asked for",
+                 ha="center", va="center", fontsize=10, color="#555555")
         return fig
     traj = found.get("trajectory") or []
     trade.plot([t["coverage"] for t in traj], [t["density"] for t in traj], marker="o",

@@ -103,6 +103,11 @@ def morris(study: SensitivityStudy, points: list[Point], runs: Runs) -> dict[str
         if not np.all(np.isfinite(matrix)):
             result[output] = {"note": "not defined at every point", "parameters": []}
             continue
+        if np.ptp(matrix.mean(axis=1)) <= 1e-15:
+            result[output] = {"parameters": [], "note": f"the same at every point "
+                              f"({float(matrix.mean()):.4g}): no parameter moves it over "
+                              "these ranges"}
+            continue
         res = run(matrix.mean(axis=1), study.spec.bootstrap)
         draws = seed_draws(study, matrix.shape[1])
         spread = np.std([run(matrix[:, d].mean(axis=1), 10)["mu_star"] for d in draws],
