@@ -101,6 +101,13 @@ def check(analysis: dict) -> None:
 
 def test_indices_rank_the_drivers_and_their_intervals_cover_the_truth(tmp_path: Path) -> None:
     check(analyse(tmp_path, replicates=10, sobol=32, morris=8, prim=60))
+    # A file with only a sensitivity study is reported as one.
+    from brinkmanship.analysis.report import write_report
+
+    written = write_report(tmp_path / "known.duckdb", tmp_path / "known.html")
+    assert sorted(p.stem for p in written) == ["sensitivity-indices", "sensitivity-prim"]
+    page = (tmp_path / "known.html").read_text()
+    assert "Known sensitivities" in page and "strong" in page
 
 
 @pytest.mark.slow

@@ -93,3 +93,13 @@ def test_a_study_resumes_and_shares_a_file_with_monte_carlo(tmp_path: Path) -> N
     assert {"outcomes", "sensitivity-indices", "sensitivity-prim"} <= names
     page = (tmp_path / "r.html").read_text()
     assert "study fingerprint" in page and study.fingerprint in page
+
+
+def test_the_documented_example_study_is_valid(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[3]
+    study = load_study(root / "examples" / "cuba-sensitivity.yaml")
+    assert study.spec.points() == 342 and study.scenario.scenario.id == "cuba-1962"
+    doc = (root / "docs" / "sensitivity.md").read_text()
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    documented = load_study(write(tmp_path, block))
+    assert documented.fingerprint == study.fingerprint  # the page shows the example itself
