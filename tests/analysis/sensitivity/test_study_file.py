@@ -47,6 +47,7 @@ def write(tmp: Path, text: str) -> Path:
     (("samples: 8", "samples: 9"), "study.yaml:9: $.methods.sobol"),
     (("outputs: [p_war]", "outputs: [p_peace]"), "study.yaml:7: $.outputs"),
     (("replicates: 3", "replicate: 3"), "study.yaml:3: $.replicate: unknown field"),
+    (("replicates: 3", "replicates: 90000"), "study.yaml:3: $.replicates: 52 design points"),
 ])
 def test_a_bad_study_file_is_refused_naming_the_place(tmp_path: Path, change: tuple[str, str],
                                                       place: str) -> None:

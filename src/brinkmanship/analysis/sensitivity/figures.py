@@ -181,7 +181,7 @@ def _space(ax: Axes, found: dict[str, Any]) -> None:
                            linewidth=2, label="box 1"))
     ax.set_xlabel(px)
     ax.set_ylabel(py)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="best", framealpha=0.9)
     cbar = ax.figure.colorbar(pts, ax=ax)
     cbar.set_label(output_name(found["output"]), fontsize=8)
     ax.set_title("design points over the two parameters box 1 restricts most", fontsize=9)

@@ -36,6 +36,9 @@ MAX_PARAMETERS = 32
 MAX_POINTS = 100_000
 """The most design points of one study (the sum over its methods)."""
 MAX_REPLICATES = 100_000
+MAX_RUNS = 10_000_000
+"""The most runs of one study (design points × replicates): its analysis holds every run's
+outputs in memory, about 8 bytes per run and output."""
 
 
 class StudyFileError(ValueError):
@@ -365,4 +368,7 @@ def _check_against(spec: StudySpec, sc: Scenario, at: Any) -> list[Problem]:
                     "methods", "prim", "output")
     if spec.points() > MAX_POINTS:
         problem(f"{spec.points()} design points: at most {MAX_POINTS}", "methods")
+    elif spec.points() * spec.replicates > MAX_RUNS:
+        problem(f"{spec.points()} design points × {spec.replicates} replicates = "
+                f"{spec.points() * spec.replicates} runs: at most {MAX_RUNS}", "replicates")
     return problems

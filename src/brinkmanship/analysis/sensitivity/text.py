@@ -36,19 +36,21 @@ def sensitivity_lines(analysis: dict[str, Any]) -> list[str]:
     width = max(len("parameter"), *(len(p["name"]) for p in facts["parameters"]))
     for output, entry in (analysis.get("morris") or {}).items():
         lines += ["", f"Morris screening of {output_name(output)} (effect over each "
-                      "parameter's whole range; 95% bootstrap interval)",
-                  f"  {'parameter':<{width}}  {'mu*':>8}  {'interval':<20} {'mu':>8} "
-                  f"{'sigma':>8}"]
+                      "parameter's whole range; 95% interval)"]
         lines += _note(entry)
+        if entry["parameters"]:
+            lines.append(f"  {'parameter':<{width}}  {'mu*':>8}  {'interval':<20} {'mu':>8} "
+                         f"{'sigma':>8}")
         for r in entry["parameters"]:
             lines.append(f"  {r['parameter']:<{width}}  {_f(r['mu_star']):>8}  "
                          f"{_ci(r['mu_star_ci95']):<20} {_f(r['mu']):>8} {_f(r['sigma']):>8}")
     for output, entry in (analysis.get("sobol") or {}).items():
         lines += ["", f"Sobol indices of {output_name(output)} (first order S1, total ST; 95% "
-                      "bootstrap interval)",
-                  f"  {'parameter':<{width}}  {'S1':>7}  {'interval':<17} {'ST':>7}  "
-                  "interval"]
+                      "interval)"]
         lines += _note(entry)
+        if entry["parameters"]:
+            lines.append(f"  {'parameter':<{width}}  {'S1':>7}  {'interval':<17} {'ST':>7}  "
+                         "interval")
         for r in entry["parameters"]:
             lines.append(f"  {r['parameter']:<{width}}  {_f(r['S1']):>7}  "
                          f"{_ci(r['S1_ci95']):<17} {_f(r['ST']):>7}  {_ci(r['ST_ci95'])}")
