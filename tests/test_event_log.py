@@ -29,6 +29,7 @@ from brinkmanship.engine.events import (
 )
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import dump_event
+from brinkmanship.policies.base import Decision, Letter
 from brinkmanship.policies.registry import bind_policies
 from brinkmanship.scenario.schema import BELIEF_VARIABLES, Scenario
 from brinkmanship.scenario.timeparse import iso_utc
@@ -80,7 +81,21 @@ def _logs() -> tuple[tuple[str, tuple[EventDict, ...]], ...]:
                 logs.append((f"{sc.scenario.id}/{policy or 'default'}/{seed}", tuple(run.events)))
         if sc.history is not None:
             logs.append((f"{sc.scenario.id}/replay", tuple(replay(sc).events)))
+    logs.append(("cuba-1962/letter", _with_a_letter()))
     return tuple(logs)
+
+
+def _with_a_letter() -> tuple[EventDict, ...]:
+    """Cuba 1962 with Kennedy at a seat writing Khrushchev a letter of his own, then waiting
+    for news each time he is asked: the log has a decision with letters, a send with text."""
+    game = new_game(load_scenario("cuba-1962"), ["kennedy"], seed=0)
+    letter = Letter("khrushchev", "kh_jfk_cable", {"missiles": "removed", "pledge": "no_invasion"},
+                    {"jupiters": "removed_quietly"}, "We can end this today.")
+    first = True
+    while game.advance() is not None:
+        game.submit(Decision(letters=[letter] if first else []))
+        first = False
+    return tuple(game.events)
 
 
 def _events() -> Iterator[tuple[str, EventDict]]:
@@ -275,6 +290,10 @@ VALID_FORMS: tuple[dict[str, Any], ...] = (
     {"format": "brinkmanship.decision/1", "choices": [2],
      "wait_until": "1962-10-27T14:00:00Z"},
     {"wait_until": None},
+    {"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "terms": {"pledge": "none"},
+                  "private_terms": {"jupiters": "removed_quietly"}, "text": "Dear Chairman",
+                  "public": False}]},
+    {"choices": [1], "letters": [{"to": "khrushchev", "channel": "kh_jfk_cable"}]},
 )
 INVALID_FORMS: tuple[Any, ...] = (
     {"choices": "1"},
@@ -284,6 +303,12 @@ INVALID_FORMS: tuple[Any, ...] = (
     {"wait_until": 1962},
     {"choice": [1]},
     [1, 2],
+    {"letters": {"to": "khrushchev"}},
+    {"letters": [{"channel": "kh_jfk_cable"}]},
+    {"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "via": "fax"}]},
+    {"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "terms": {"pledge": 1}}]},
+    {"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "public": "yes"}]},
+    {"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "text": "x" * 20_001}]},
 )
 
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from rich.console import Console
 
-from brinkmanship import Game, builtin_names, load_scenario, new_game
+from brinkmanship import Game, Letter, builtin_names, load_scenario, new_game
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.world import World
 from brinkmanship.play.screen import turn_screen
@@ -50,6 +50,7 @@ def secrets_for(ix: Index, events: list[dict], seat: str) -> Secrets:
     out = Secrets()
     answered = {m for e in events if e["kind"] == "send" and e["public"]
                 for m in e.get("replies_to", [])}
+    delivered = {e["id"] for e in events if e["kind"] == "deliver"}
     for e in events:
         kind, actor = e["kind"], e.get("actor")
         other_side = actor is not None and ix.side_of.get(actor) != side
@@ -61,6 +62,9 @@ def secrets_for(ix: Index, events: list[dict], seat: str) -> Secrets:
                 out.texts.update(t for t in named if t)
         if kind == "send" and seat not in (e["actor"], e["to"]):
             out.ids.update(f"{i}={o}" for i, o in e["private_terms"].items())
+            # A composed letter's text: secret if private, and until delivery if public.
+            if e.get("text") and (not e["public"] or e["id"] not in delivered):
+                out.texts.add(e["text"])
         if kind in ("hold", "release") and other_side:
             out.ids.add(e["response"])
             out.texts.add(ix.responses[e["response"]].name)
@@ -200,6 +204,31 @@ def test_off_the_record_terms_of_a_public_message_stay_with_its_two_ends() -> No
                                                     game.policy_stream(turn.actor)))
     assert readers.get("crimson_pm") == 1  # the recipient reads the assurance's terms
     assert readers.get("azure_pm") == 0 and readers.get("gull_chief") == 0, readers
+
+
+def test_composed_letters_reach_only_whom_they_may() -> None:
+    """Kennedy and Khrushchev write letters of their own (private with assurances off the
+    record, and public); every seat's every turn is checked against the log."""
+    scenario = load_scenario("cuba-1962")
+    ix = Index(scenario)
+    letters = {
+        "kennedy": Letter("khrushchev", "kh_jfk_cable", {"missiles": "removed"},
+                          {"jupiters": "removed_quietly"}, "Between us: the Jupiters go."),
+        "khrushchev": Letter("kennedy", "moscow_radio", {"pledge": "no_invasion"}, {},
+                             "To the world: pledge not to invade.", True)}
+    for seed in range(2):
+        game = new_game(scenario, ix.deciders, seed=seed)
+        policies = bind_policies(scenario, {})
+        todo = dict(letters)
+        while (turn := game.advance()) is not None:
+            check_turn(ix, game, turn.actor, turn_view(ix, turn), None)
+            decision = policies[turn.actor].decide(turn.observation,
+                                                   game.policy_stream(turn.actor))
+            if turn.actor in todo:
+                decision.letters = [todo.pop(turn.actor)]
+            game.submit(decision)
+        sends = {e["id"]: e for e in game.events if e["kind"] == "send"}
+        assert {"letter:1", "letter:2"} <= set(sends), seed
 
 
 def test_the_check_sees_a_leak() -> None:

@@ -13,6 +13,7 @@ import pytest
 from brinkmanship import (
     Decision,
     Game,
+    Letter,
     Option,
     SavedGameError,
     SeatError,
@@ -24,6 +25,7 @@ from brinkmanship import (
 )
 from brinkmanship.engine.index import Index
 from brinkmanship.policies.registry import bind_policies
+from brinkmanship.seat import read_decision, turn_view
 
 SEEDS = range(6)
 
@@ -182,3 +184,112 @@ def test_bad_saved_games_are_refused_by_name(change, message: str) -> None:  # t
 def test_a_seat_and_a_policy_for_one_actor_is_refused() -> None:
     with pytest.raises(ValueError, match="both a seat and a policy"):
         new_game(load_scenario("cuba-1962"), ["kennedy"], {"kennedy": "passive"})
+
+
+# -- letters a seat composes ----------------------------------------------------------------
+LETTER = Letter("khrushchev", "kh_jfk_cable", {"missiles": "removed", "pledge": "no_invasion"},
+                {"jupiters": "removed_quietly"}, "Let us end this quietly.")
+
+
+def _write_then_wait(game: Game, letter: Letter, stop_after: int | None = None) -> None:
+    while (turn := game.advance()) is not None:
+        if stop_after is not None and turn.number >= stop_after:
+            return
+        game.submit(Decision(letters=[letter] if turn.number == 0 else []))
+
+
+def test_a_saved_game_carries_the_letters_a_seat_wrote() -> None:
+    scenario = load_scenario("cuba-1962")
+    whole = new_game(scenario, ["kennedy"], seed=4)
+    _write_then_wait(whole, LETTER)
+    paused = new_game(scenario, ["kennedy"], seed=4)
+    _write_then_wait(paused, LETTER, stop_after=2)
+    saved = json.loads(json.dumps(paused.save()))
+    assert saved["decisions"][0]["letters"] == [{
+        "to": "khrushchev", "channel": "kh_jfk_cable", "public": False,
+        "terms": {"missiles": "removed", "pledge": "no_invasion"},
+        "private_terms": {"jupiters": "removed_quietly"}, "text": "Let us end this quietly."}]
+    again = restore_game(saved)
+    assert again.events == paused.events and again.turn == paused.turn
+    _write_then_wait(again, LETTER)
+    assert again.result().jsonl() == whole.result().jsonl()
+    sent = next(e for e in whole.events if e["kind"] == "send" and e["id"] == "letter:1")
+    assert sent["text"] == "Let us end this quietly." and sent["actor"] == "kennedy"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["decisions"][0]["letters"][0].update(channel="moscow_radio"),
+     "decisions[0]: letters[0].channel: 'moscow_radio' is not a channel open now"),
+    (lambda d: d["decisions"][0]["letters"][0].update(seal="red wax"),
+     "decisions[0]: unknown letter field 'seal'"),
+    (lambda d: d["decisions"][0]["letters"][0].pop("to"), "decisions[0]: 'to'"),
+    (lambda d: d["decisions"][0].update(letters=["hello"]),
+     "decisions[0]: a letter is an object"),
+])
+def test_a_saved_letter_that_does_not_meet_its_turn_is_refused(change, message: str) -> None:  # type: ignore[no-untyped-def]
+    game = new_game(load_scenario("cuba-1962"), ["kennedy"], seed=4)
+    _write_then_wait(game, LETTER, stop_after=1)
+    data = json.loads(json.dumps(game.save()))
+    change(data)
+    with pytest.raises(SavedGameError) as info:
+        restore_game(data)
+    assert message in str(info.value)
+
+
+def test_the_turn_view_shows_the_letter_form_and_the_decision_form_writes_a_letter() -> None:
+    scenario = load_scenario("cuba-1962")
+    ix = Index(scenario)
+    game = new_game(scenario, ["kennedy"], seed=4)
+    turn = game.advance()
+    assert turn is not None
+    form = turn_view(ix, turn).letter_form
+    assert form is not None
+    assert {(r.recipient.id, r.channel.id, r.always_public) for r in form.routes} == {
+        ("khrushchev", "kh_jfk_cable", False), ("khrushchev", "white_house_press", True),
+        ("khrushchev", "un_route", True)}
+    assert [i.issue.id for i in form.issues] == [i.id for i in scenario.issues]
+    pledge = next(i for i in form.issues if i.issue.id == "pledge")
+    assert pledge.status_quo == "none" and "no_invasion" in [o.id for o in pledge.options]
+    assert form.private_terms and form.max_text == 2000 and form.per_decision == 1
+    decision = read_decision({"letters": [{
+        "to": "khrushchev", "channel": "kh_jfk_cable", "terms": {"pledge": "no_invasion"},
+        "private_terms": {"jupiters": "removed_quietly"}, "text": "Dear Mr Chairman"}]}, turn)
+    assert decision.letters == [Letter("khrushchev", "kh_jfk_cable", {"pledge": "no_invasion"},
+                                       {"jupiters": "removed_quietly"}, "Dear Mr Chairman")]
+    game.submit(decision)
+    after = game.advance()
+    assert after is not None
+    [sent] = [x for x in turn_view(ix, after).sent if x.message.id == "letter:1"]
+    assert sent.written is not None and sent.written.text == "Dear Mr Chairman"
+    assert sent.message.name == "Letter 1" and sent.recipient.id == "khrushchev"
+    while (later := game.advance()) is not None and not any(
+            m.id == "letter:1" for m in later.observation.inbox):
+        game.submit(Decision())
+    assert later is not None, "the letter arrived before the end"
+    [shown] = [m for m in turn_view(ix, later).inbox if m.id == "letter:1"]
+    assert (shown.title, shown.text, shown.from_me) == ("Letter 1", "Dear Mr Chairman", True)
+    assert [t.issue.id for t in shown.private_terms] == ["jupiters"]
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"letters": [{"to": "castro", "channel": "kh_jfk_cable", "text": "hi"}]},
+     "letters[0].to: 'castro' is not among those a letter may be addressed to now"),
+    ({"letters": [{"to": "khrushchev", "channel": "white_house_press", "text": "hi"}]},
+     "letters[0].public: channel 'white_house_press' is public"),
+    ({"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "terms": {"cuba": "free"}}]},
+     "letters[0].terms.cuba: not an issue"),
+    ({"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "text": "a\x07b"}]},
+     "letters[0].text: control character U+0007"),
+    ({"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "text": "x" * 2001}]},
+     "letters[0].text: 2001 characters, at most 2000"),
+    ({"letters": [{"to": "khrushchev", "channel": "kh_jfk_cable", "ink": "blue"}]},
+     "letters.0.ink: Extra inputs are not permitted"),
+    ({"letters": [{"channel": "kh_jfk_cable"}]}, "letters.0.to: Field required"),
+])
+def test_a_decision_form_with_a_bad_letter_is_refused_naming_the_field(form, message: str) -> None:  # type: ignore[no-untyped-def]
+    game = _paused()
+    turn = game.turn
+    assert turn is not None
+    with pytest.raises(SeatError) as info:
+        read_decision(form, turn)
+    assert message in str(info.value)

@@ -20,7 +20,7 @@ from brinkmanship.engine import (
 )
 from brinkmanship.games import new_game, restore_game, simulate
 from brinkmanship.history import differences, replay
-from brinkmanship.policies.base import Decision, Observation, Option, Policy
+from brinkmanship.policies.base import Decision, Letter, LetterForm, Observation, Option, Policy
 from brinkmanship.policies.registry import make_policy, register
 from brinkmanship.scenario import (
     Scenario,
@@ -35,6 +35,8 @@ __all__ = [
     "Decision",
     "Game",
     "Interventions",
+    "Letter",
+    "LetterForm",
     "Observation",
     "Option",
     "Outcome",

@@ -17,7 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from brinkmanship.engine.game import SeatError, Turn
 from brinkmanship.engine.index import Index
-from brinkmanship.policies.base import Decision, Observation, OfferView, Option, Received
+from brinkmanship.engine.letters import letters_problem
+from brinkmanship.policies.base import (
+    Decision,
+    LetterForm,
+    Observation,
+    OfferView,
+    Option,
+    Received,
+)
+from brinkmanship.policies.base import Letter as EngineLetter
+from brinkmanship.scenario.schema import MAX_LETTER_TEXT
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant, zone
 
 TURN_FORMAT: Literal["brinkmanship.turn/1"] = "brinkmanship.turn/1"
@@ -90,6 +100,25 @@ class Letter(View):
     from_me: bool
 
 
+class LetterInput(View):
+    """A letter the seat writes: within its turn's letter_form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    to: str = Field(description="The recipient's actor id (one of letter_form.routes).")
+    channel: str = Field(description="The channel's id (open now to that recipient).")
+    public: bool = Field(False, description="Released to the press: every actor learns it "
+                         "on delivery (required over a public channel).")
+    terms: dict[str, str] = Field(
+        default_factory=dict, description="Issue id -> option id proposed; with terms the "
+        "letter is an offer its recipient may accept, accept in part or reject.")
+    private_terms: dict[str, str] = Field(
+        default_factory=dict, description="Off-the-record terms, issue id -> option id, "
+        "seen only by the two ends; they join any settlement between the two sides.")
+    text: str = Field("", max_length=MAX_LETTER_TEXT, description="What the letter says, "
+                      "in plain text (at most letter_form.max_text characters).")
+
+
 class Sent(View):
     """A message the seat has sent, and whether it has arrived yet."""
 
@@ -97,6 +126,8 @@ class Sent(View):
     recipient: Ref
     channel: Ref
     arrived: bool
+    written: LetterInput | None = Field(
+        None, description="For a letter the seat composed: the letter as written.")
 
 
 class Offer(View):
@@ -175,6 +206,34 @@ class OptionView(View):
     issues: list[Ref]
 
 
+class RouteView(View):
+    """Where a letter may go now: a recipient and an open channel between the two."""
+
+    recipient: Ref
+    channel: Ref
+    always_public: bool = Field(description="The channel is public: a letter over it is "
+                                "public (public: true).")
+
+
+class IssueChoice(View):
+    """An issue a letter may propose terms on, with its options."""
+
+    issue: Ref
+    options: list[Ref]
+    status_quo: str = Field(description="The option that holds if nothing is agreed.")
+
+
+class LetterFormView(View):
+    """What the seat may write now in a letter of its own (answered in DecisionForm.letters)."""
+
+    routes: list[RouteView] = Field(description="Recipients and the channels open to each.")
+    issues: list[IssueChoice] = Field(description="Issues a letter may touch: one option "
+                                      "each, in terms or in private_terms.")
+    private_terms: bool = Field(description="Whether off-the-record terms are allowed.")
+    max_text: int = Field(description="The longest text, in characters.")
+    per_decision: int = Field(description="How many letters one decision may send.")
+
+
 class TurnView(View):
     """Everything one seat knows at one moment, and what it may do now."""
 
@@ -202,10 +261,14 @@ class TurnView(View):
     beliefs: list[BeliefView]
     stress: float
     options: list[OptionView]
+    letter_form: LetterFormView | None = Field(
+        None, description="What the seat may write now in a letter of its own; null when it "
+        "may not write.")
 
 
 class DecisionForm(View):
-    """A seat's answer: options by number or key (none waits), and when to be asked again."""
+    """A seat's answer: options by number or key (none waits), when to be asked again, and
+    letters of its own."""
 
     format: Literal["brinkmanship.decision/1"] = DECISION_FORMAT
     choices: list[int | str] = Field(
@@ -213,6 +276,9 @@ class DecisionForm(View):
     wait_until: str | None = Field(
         None, description="An ISO 8601 instant with an offset: be asked again then, whatever "
         "happens before (without it, the seat is asked when news comes).")
+    letters: list[LetterInput] = Field(
+        default_factory=list, max_length=10, description="Letters the seat composes itself, "
+        "within the turn's letter_form; empty sends none.")
 
 
 # -- building the view ------------------------------------------------------------------------
@@ -247,7 +313,24 @@ def turn_view(ix: Index, turn: Turn) -> TurnView:
                  for about, b in sorted(obs.beliefs.items())],
         stress=obs.stress,
         options=[_option(ix, n, o) for n, o in enumerate(numbered(obs.options), 1)],
+        letter_form=_letter_form(ix, obs.letter_form),
     )
+
+
+def _letter_form(ix: Index, form: LetterForm | None) -> LetterFormView | None:
+    if form is None:
+        return None
+    return LetterFormView(
+        routes=[RouteView(recipient=_actor(ix, r.to),
+                          channel=Ref(id=r.channel, name=ix.channels[r.channel].name),
+                          always_public=r.always_public) for r in form.routes],
+        issues=[IssueChoice(issue=Ref(id=i, name=ix.issues[i].name),
+                            options=[Ref(id=o.id, name=o.name) for o in ix.issues[i].options
+                                     if o.id in opts],
+                            status_quo=ix.issues[i].status_quo)
+                for i, opts in form.issues.items()],
+        private_terms=form.private_terms, max_text=form.max_text,
+        per_decision=form.per_decision)
 
 
 def numbered(options: tuple[Option, ...]) -> tuple[Option, ...]:
@@ -306,13 +389,14 @@ def _message_title(ix: Index, mid: str) -> str:
     if draft is not None:
         return draft.name
     how, _, offer = mid.partition(":")
+    if how == "letter":
+        return f"Letter {offer}"
     words = {"part": "partial acceptance of", "accept": "acceptance of",
              "reject": "rejection of"}.get(how, how)
     return f"{words} {_message_title(ix, offer)}" if offer else mid
 
 
 def _letter(ix: Index, m: Received, me: str, at: _At) -> Letter:
-    draft = ix.messages.get(m.draft or "")
     insider = me in (m.sender, m.recipient)
     return Letter(
         id=m.id, title=_message_title(ix, m.id), kind=m.kind, sender=_actor(ix, m.sender),
@@ -321,16 +405,26 @@ def _letter(ix: Index, m: Received, me: str, at: _At) -> Letter:
         authority=ix.channels[m.channel].authority, public=m.public, sent=at(m.sent_at),
         arrived=at(m.received_at), terms=_terms(ix, m.terms),
         private_terms=_terms(ix, m.private_terms) if insider else [],
-        text=draft.text if draft is not None else "", replies_to=list(m.replies_to),
+        text=m.text, replies_to=list(m.replies_to),
         from_me=m.sender == me)
 
 
 def _sent(ix: Index, obs: Observation) -> list[Sent]:
-    """The seat's own drafts sent so far (the flags it knows say which), in scenario order."""
+    """The seat's own drafts sent so far (the flags it knows say which), in scenario order,
+    then the letters it composed, in the order it sent them."""
     return [Sent(message=Ref(id=m.id, name=m.name), recipient=_actor(ix, m.recipient),
                  channel=Ref(id=m.channel, name=ix.channels[m.channel].name),
                  arrived=f"delivered:{m.id}" in obs.flags)
-            for m in ix.sc.messages if m.sender == obs.actor and f"sent:{m.id}" in obs.flags]
+            for m in ix.sc.messages if m.sender == obs.actor and f"sent:{m.id}" in obs.flags] + [
+        Sent(message=Ref(id=x.id, name=_message_title(ix, x.id)),
+             recipient=_actor(ix, x.letter.to),
+             channel=Ref(id=x.letter.channel, name=ix.channels[x.letter.channel].name),
+             arrived=x.arrived,
+             written=LetterInput(to=x.letter.to, channel=x.letter.channel,
+                                 public=x.letter.public, terms=dict(x.letter.terms),
+                                 private_terms=dict(x.letter.private_terms),
+                                 text=x.letter.text))
+        for x in obs.letters_sent]
 
 
 def _offer(ix: Index, o: OfferView, me: str, at: _At) -> Offer:
@@ -417,7 +511,8 @@ def read_decision(data: object, turn: Turn) -> Decision:
     """The decision a :class:`DecisionForm` (as parsed JSON) asks for at ``turn``.
 
     ``SeatError`` with a message that names what is wrong: an unknown field, an option
-    number or key not offered, a time that is not an instant or is before now.
+    number or key not offered, a time that is not an instant or is before now, a letter
+    outside the turn's letter form (``letters[0].channel: ...``).
     """
     try:
         form = DecisionForm.model_validate(data)
@@ -449,4 +544,9 @@ def read_decision(data: object, turn: Turn) -> Decision:
         if moment < turn.now:
             raise SeatError(f"wait_until: {iso_utc(moment)} is before now ({iso_utc(turn.now)})")
         wake = moment
-    return Decision(choices, wake)
+    letters = [EngineLetter(x.to, x.channel, dict(x.terms), dict(x.private_terms), x.text,
+                            x.public) for x in form.letters]
+    problem = letters_problem(letters, turn.observation.letter_form)
+    if problem is not None:
+        raise SeatError(problem)
+    return Decision(choices, wake, letters=letters)

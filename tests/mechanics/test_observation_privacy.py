@@ -15,10 +15,10 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from mechanics_kit import build, play
+from mechanics_kit import build, of_kind, play
 
 from brinkmanship.engine.run import Run
-from brinkmanship.policies.base import Decision, Observation, Option
+from brinkmanship.policies.base import Decision, Letter, Observation, Option
 from brinkmanship.scenario.schema import Scenario
 
 PRIVATE_LINES = """
@@ -160,3 +160,68 @@ def test_only_offers_addressed_to_the_actor_are_pending_for_it(
             assert own <= {mid for mid, m in truth.items() if m.offer and m.sender == actor}
             pending_somewhere |= pending
     assert pending_somewhere == {"red_offer", "red_to_envoy", "red_public_offer"}
+
+
+# -- letters an actor composes itself --------------------------------------------------------
+class Writer:
+    """Writes its letters at its first turn, then looks every hour on the half hour."""
+
+    name = "writer"
+
+    def __init__(self, *letters: Letter):
+        self.letters = list(letters)
+        self.seen: list[Observation] = []
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        self.start = scenario.scenario.start
+        self.todo, self.seen = list(self.letters), []
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        self.seen.append(obs)
+        letters, self.todo = self.todo, []
+        hours = (obs.now - self.start).total_seconds() / 3600
+        return Decision(letters=letters, wake_at=self.start + timedelta(hours=int(hours) + 1.5))
+
+
+def test_only_the_two_ends_see_a_composed_letter_and_its_assurances() -> None:
+    """Letters Blue composes itself: one private over the cable with an assurance, one
+    public over the radio with an assurance. Every actor looks every hour; each look is
+    checked against the log's ground truth (the send and deliver events)."""
+    private = Letter("red_lead", "cable", {"port": "shared"}, {"fish": "open"}, "Quietly.")
+    public = Letter("red_lead", "radio", {"port": "blue"}, {"fish": "closed"}, "Openly.", True)
+    sc = build(PRIVATE_LINES + "letters: {per_decision: 2}\n")
+    watchers = {"blue_lead": Writer(private, public), "red_lead": Writer(),
+                "gull_chief": Writer()}
+    run = play(sc, seed=5, **watchers)  # type: ignore[arg-type]
+    sends = {e["id"]: e for e in of_kind(run, "send")}
+    arrived = {e["id"]: e for e in of_kind(run, "deliver")}
+    assert set(sends) == set(arrived) == {"letter:1", "letter:2"}
+    start = run.scenario.scenario.start
+    looked_after = set()
+    for actor, w in watchers.items():
+        for obs in w.seen:
+            t = int((obs.now - start).total_seconds())
+            own = {mid: e["s"] for mid, e in sends.items() if e["actor"] == actor}
+            shown = {x.id for x in obs.letters_sent}
+            assert {m for m, s in own.items() if s < t} <= shown <= \
+                {m for m, s in own.items() if s <= t}, (actor, obs.now)
+            for mid, sent in sends.items():
+                ends = actor in (sent["actor"], sent["to"])
+                may = ends or sent["public"]
+                got = [m for m in obs.inbox if m.id == mid]
+                offers = [o for o in obs.pending_offers + obs.own_offers if o.id == mid]
+                if arrived[mid]["s"] > t or not may:
+                    assert not got, (actor, mid, obs.now)
+                    assert all(actor == sent["actor"] for _ in offers), (actor, mid)
+                    continue
+                if arrived[mid]["s"] < t:
+                    [m] = got
+                    looked_after.add((actor, mid))
+                    assert m.text == sent["text"]
+                    assert m.terms == arrived[mid]["terms"]
+                    assert m.private_terms == (sent["private_terms"] if ends else {})
+                for o in offers:
+                    assert o.private_terms == sent["private_terms"] and ends
+    assert ("gull_chief", "letter:2") in looked_after
+    assert ("gull_chief", "letter:1") not in looked_after
+    assert {("red_lead", "letter:1"), ("blue_lead", "letter:1")} <= looked_after

@@ -222,3 +222,38 @@ def test_counsel_does_not_urge_an_order_the_player_already_gave() -> None:
     again = adviser.counsel(turn.observation) or {}
     assert once[0].key not in [row["option"] for row in again.get("options", [])]
     assert once[0].key not in [a["position"] for a in again.get("advisers", [])]
+
+
+def test_a_letter_is_written_in_a_short_dialogue_and_sent_as_the_turn(tmp_path: Path) -> None:
+    # Kennedy at his first turn: l, then recipient (only Khrushchev: not asked), channel 1
+    # (the cable), not released, terms issue by issue (Enter leaves one out), an assurance
+    # off the record, a text, send.
+    game = new_game(load_scenario("cuba-1962"), ["kennedy"], seed=4)
+    issues = [i.id for i in game.scenario.issues]  # missiles quarantine pledge jupiters un_role
+    assert issues == ["missiles", "quarantine", "pledge", "jupiters", "un_role"]
+    dialogue = ["l", "7", "1", "maybe", "n", "3", "", "2", "", "", "y", "", "3", "",
+                "\x1b[2J", "Let us end this.", "y"]
+    status, text, game = _play(dialogue + ["q"], tmp_path / "s.json", game=game)
+    assert status == 0
+    [decision] = game.decisions  # type: ignore[attr-defined]
+    assert decision["letters"] == [{
+        "to": "khrushchev", "channel": "kh_jfk_cable", "public": False,
+        "terms": {"missiles": "removed", "pledge": "no_invasion"},
+        "private_terms": {"jupiters": "removed_quietly"}, "text": "Let us end this."}]
+    for said in ["A letter of your own", "To whom? Nikita S. Khrushchev", "Type a number from 1 to",
+                 "  3) Dismantled, crated",
+                 "Type y or n", "control character U+001B", "You write to Nikita S. Khrushchev",
+                 "l = write a letter"]:
+        assert said in text, said
+    sent = next(e for e in game.events if e["kind"] == "send" and e["id"] == "letter:1")  # type: ignore[attr-defined]
+    assert sent["text"] == "Let us end this." and sent["public"] is False
+
+
+def test_a_letter_given_up_sends_nothing_and_the_prompt_comes_back(tmp_path: Path) -> None:
+    status, text, game = _play(["l", "1", "x", "l", "2", "x", "q"], tmp_path / "s.json")
+    assert status == 0 and game.decisions == []  # type: ignore[attr-defined]
+    assert text.count("No letter is sent.") == 2
+    assert "is public: every side will read the letter" in text
+    # End of input in the middle of the dialogue saves the game.
+    status, text, _ = _play(["l", "1"], tmp_path / "t.json")
+    assert status == 1 and "End of input: the game is saved" in text

@@ -128,6 +128,9 @@ class DecisionEvent(_Common):
     reason: Annotated[AskReason, Field(description="Why the actor was asked now.")]
     choices: Annotated[list[str], Field(description="The keys of the options taken, in "
                                         "order (e.g. 'send:first_letter'); empty waits.")]
+    letters: NotRequired[Annotated[list[str], Field(description=(
+        "The ids of the letters the decision-maker composed itself ('letter:1', ...), in "
+        "order; each has its send event, caused by this decision."))]]
     trace: NotRequired[Annotated[dict[str, Any], Field(description=(
         "The decision-maker's account of its reasoning, in a shape of its own (`brink "
         "explain` reads the default model's)."))]]
@@ -138,10 +141,11 @@ class SendEvent(_Common):
     """A message goes out over a channel."""
 
     kind: Annotated[Literal["send"], _KIND]
-    id: Annotated[str, Field(description="The message's id: its draft's id, or "
-                             "'accept:OFFER', 'reject:OFFER', 'part:OFFER' for answers.")]
+    id: Annotated[str, Field(description="The message's id: its draft's id, "
+                             "'accept:OFFER', 'reject:OFFER', 'part:OFFER' for answers, or "
+                             "'letter:N' for a letter its sender composed.")]
     draft: Annotated[str | None, Field(description="The scenario's draft it was written "
-                                       "from; null for answers to offers.")]
+                                       "from; null for answers and composed letters.")]
     type: Annotated[MessageKind, Field(description="The kind of message.")]
     actor: Annotated[str, Field(description="The sender.")]
     to: Annotated[str, Field(description="The recipient.")]
@@ -154,6 +158,9 @@ class SendEvent(_Common):
     signals: Annotated[Signals, Field(description="Belief shifts (log-odds) as sent.")]
     replies_to: Annotated[list[str], Field(description="Ids of the messages it answers.")]
     arrives: Annotated[Instant, Field(description="When it will be delivered (UTC).")]
+    text: NotRequired[Annotated[str, Field(description=(
+        "For a letter its sender composed: the free text it wrote (its terms, off-the-record "
+        "terms and public flag are the fields above)."))]]
 
 
 class DeliverEvent(_Common):
@@ -161,7 +168,8 @@ class DeliverEvent(_Common):
 
     kind: Annotated[Literal["deliver"], _KIND]
     id: Annotated[str, Field(description="The message's id (as in its send event).")]
-    draft: Annotated[str | None, Field(description="Its draft; null for answers to offers.")]
+    draft: Annotated[str | None, Field(description="Its draft; null for answers to offers "
+                                       "and composed letters.")]
     actor: Annotated[str, Field(description="The recipient.")]
     channel: Annotated[str, Field(description="The channel it came over.")]
     public: Annotated[bool, Field(description="Whether every actor observes it now.")]

@@ -24,10 +24,11 @@ import numpy as np
 
 from brinkmanship.engine.budgets import BudgetExceeded
 from brinkmanship.engine.kernel import last_steps
+from brinkmanship.engine.letters import letters_problem
 from brinkmanship.engine.occurrences import Ask, Interventions, PolicyError, Simulation
 from brinkmanship.engine.run import Outcome, Run
 from brinkmanship.engine.world import Event
-from brinkmanship.policies.base import Decision, Observation, Option, Policy
+from brinkmanship.policies.base import Decision, Letter, Observation, Option, Policy
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant
 
@@ -212,6 +213,10 @@ class Game:
         if bad is not None:
             raise PolicyError(f"policy {policy.name!r} for {ask.actor!r} chose "
                               f"{bad.key!r}, which it was not offered")
+        problem = letters_problem(decision.letters, obs.letter_form)
+        if problem is not None:
+            raise PolicyError(f"policy {policy.name!r} for {ask.actor!r} wrote a letter it "
+                              f"may not send: {problem}")
         return decision
 
     # -- saving --------------------------------------------------------------------------
@@ -307,6 +312,9 @@ def check_decision(turn: Turn, decision: Decision) -> None:
     if bad is not None:
         key = bad.key if isinstance(bad, Option) else repr(bad)
         raise SeatError(f"{key} is not among {turn.actor}'s options now")
+    problem = letters_problem(decision.letters, turn.observation.letter_form)
+    if problem is not None:
+        raise SeatError(problem)
     wake = decision.wake_at
     if wake is not None:
         if not isinstance(wake, datetime) or wake.tzinfo is None:
@@ -331,6 +339,8 @@ def decision_data(turn: Turn, decision: Decision) -> dict[str, Any]:
         data["wake_at"] = iso_utc(decision.wake_at)
     if decision.trace:
         data["trace"] = decision.trace
+    if decision.letters:
+        data["letters"] = [letter_data(x) for x in decision.letters]
     return data
 
 
@@ -338,8 +348,9 @@ def decision_from_data(data: Mapping[str, Any], turn: Turn) -> Decision:
     """The decision :func:`decision_data` recorded (checked by the caller's ``submit``)."""
     choices = [option_from_data(c) for c in data.get("choices", [])]
     wake = data.get("wake_at")
+    letters = [letter_from_data(x) for x in data.get("letters", [])]
     return Decision(choices, parse_instant(str(wake)) if wake else None,  # type: ignore[arg-type]
-                    data.get("trace"))
+                    data.get("trace"), letters)
 
 
 def option_data(option: Option) -> dict[str, Any]:
@@ -355,3 +366,22 @@ def option_from_data(data: Mapping[str, Any]) -> Option:
     return Option(data["kind"], str(data["target"]),
                   None if data.get("channel") is None else str(data["channel"]),
                   tuple(str(i) for i in data.get("issues", ())))
+
+
+def letter_data(letter: Letter) -> dict[str, Any]:
+    """The JSON-safe record of a composed letter."""
+    return {"to": letter.to, "channel": letter.channel, "public": letter.public,
+            "terms": dict(letter.terms), "private_terms": dict(letter.private_terms),
+            "text": letter.text}
+
+
+def letter_from_data(data: Mapping[str, Any]) -> Letter:
+    """The letter :func:`letter_data` recorded (``ValueError`` for a malformed one)."""
+    if not isinstance(data, Mapping):
+        raise ValueError("a letter is an object")
+    unknown = sorted(set(data) - {"to", "channel", "public", "terms", "private_terms", "text"})
+    if unknown:
+        raise ValueError(f"unknown letter field {unknown[0]!r}")
+    return Letter(str(data["to"]), str(data["channel"]), dict(data.get("terms", {})),
+                  dict(data.get("private_terms", {})), data.get("text", ""),
+                  data.get("public", False))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from brinkmanship.scenario import schema as s
+from brinkmanship.scenario.letters import letter_routes, letter_writers
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Index:
     utilities: dict[str, s.Utility] = field(init=False)
     reaction_drafts: set[str] = field(init=False)
     deciders: list[str] = field(init=False)
+    letter_routes: dict[str, list[tuple[str, str]]] = field(init=False)
 
     def __post_init__(self) -> None:
         sc = self.sc
@@ -63,7 +65,9 @@ class Index:
         self.reaction_drafts = {r.message for r in sc.reactions if r.message}
         senders = {m.sender for m in sc.messages if m.id not in self.reaction_drafts}
         leaders = set(self.leader_of.values())
-        self.deciders = sorted(leaders | senders)
+        self.letter_routes = {w: routes for w in letter_writers(sc)
+                              if (routes := letter_routes(sc, w))}
+        self.deciders = sorted(leaders | senders | set(self.letter_routes))
 
     def seconds(self, moment: datetime) -> int:
         """Seconds from the scenario's start to ``moment``."""
@@ -78,3 +82,4 @@ class Index:
         """Leaders of sides other than ``actor``'s."""
         own = self.side_of[actor]
         return [leader for side, leader in self.leader_of.items() if side != own]
+

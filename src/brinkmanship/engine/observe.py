@@ -10,10 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from brinkmanship.engine.world import Event, MessageState, OfferState, World
+from brinkmanship.engine.world import LETTER_PREFIX, Event, MessageState, OfferState, World
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.negotiation import part_choices
-from brinkmanship.policies.base import Observation, OfferView, Option, Received, Sighting
+from brinkmanship.policies.base import (
+    Letter,
+    LetterForm,
+    Observation,
+    OfferView,
+    Option,
+    Received,
+    Route,
+    SentLetter,
+    Sighting,
+)
 
 
 def observe(world: World, actor: str, reason: str, closed: frozenset[str],
@@ -45,6 +55,12 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
         stress=round(stress_of(world, actor), 6), deadlines=deadlines,
         flags=known_flags(world, side),
         options=tuple(options(world, actor, closed)), meeting=meeting,
+        letter_form=letter_form(world, actor, closed),
+        letters_sent=tuple(SentLetter(m.id, Letter(m.recipient, m.channel, dict(m.terms),
+                                                   dict(m.private_terms), m.text, m.public),
+                                      at(m.sent_at), m.received_at is not None)
+                           for m in world.messages.values()
+                           if m.sender == actor and m.id.startswith(LETTER_PREFIX)),
     )
 
 
@@ -144,6 +160,29 @@ def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:
     return out
 
 
+def letter_form(world: World, actor: str, closed: frozenset[str]) -> LetterForm | None:
+    """What ``actor`` may write now; ``None`` when it may not write (no route open)."""
+    ix = world.ix
+    routes = ix.letter_routes.get(actor)
+    if not routes:
+        return None
+    open_now = tuple((to, ch) for to, ch in routes if channel_open(world, ch, closed))
+    if not open_now:
+        return None
+    key = ("letter form", actor, open_now)
+    form = world.views.get(key)
+    if form is None:
+        rules = ix.sc.letters
+        allowed = rules.issues if rules.issues is not None else [i.id for i in ix.sc.issues]
+        form = world.views[key] = LetterForm(
+            routes=tuple(Route(to, ch, ix.channels[ch].visibility == "public")
+                         for to, ch in open_now),
+            issues={i: tuple(o.id for o in ix.issues[i].options) for i in allowed},
+            private_terms=rules.private_terms, max_text=rules.max_text,
+            per_decision=rules.per_decision)
+    return form
+
+
 def channel_open(world: World, channel: str, closed: frozenset[str]) -> bool:
     """Whether ``channel`` carries messages now."""
     ch = world.ix.channels[channel]
@@ -164,7 +203,8 @@ def _received(world: World, m: MessageState, at,  # type: ignore[no-untyped-def]
     return Received(m.id, m.draft, m.kind, m.sender, world.ix.side_of[m.sender], m.recipient,
                     m.channel, m.public, at(m.sent_at), at(m.received_at),
                     dict(m.received_terms or {}), dict(m.private_terms) if insider else {},
-                    dict(m.received_signals or {}), m.replies_to)
+                    dict(m.received_signals or {}), m.replies_to,
+                    m.text if m.draft is None else world.ix.messages[m.draft].text)
 
 
 def _sighting(e: Event, at) -> Sighting:  # type: ignore[no-untyped-def]

@@ -23,13 +23,14 @@ from brinkmanship.engine.events import AskReason, EventDict
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
+from brinkmanship.engine.world import LETTER_PREFIX
 from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
 from brinkmanship.mechanics.negotiation import settlement_terms
 from brinkmanship.mechanics.outcome import causal_path, payoffs
 from brinkmanship.mechanics.perception import shifted
-from brinkmanship.policies.base import Decision, Observation, Option
+from brinkmanship.policies.base import Decision, Letter, Observation, Option
 from brinkmanship.scenario import schema as s
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant
 
@@ -191,14 +192,20 @@ class Simulation(k.Kernel):
 
     def decide(self, ask: Ask, decision: Decision) -> None:
         """Log and carry out a decision already checked against the observation's options."""
-        if decision.choices or decision.trace:
+        if decision.choices or decision.trace or decision.letters:
             fields: dict[str, Any] = {"actor": ask.actor, "reason": ask.reason,
                                       "choices": [c.key for c in decision.choices]}
+            first = self.world.letters_written + 1
+            if decision.letters:
+                fields["letters"] = [f"{LETTER_PREFIX}{first + n}"
+                                     for n in range(len(decision.letters))]
             if decision.trace:
                 fields["trace"] = decision.trace
             ev = self.emit("decision", **fields)
             for choice in decision.choices:
                 self.perform(ask.actor, choice, ev["seq"])
+            for n, letter in enumerate(decision.letters):
+                self.write(ask.actor, f"{LETTER_PREFIX}{first + n}", letter, ev["seq"])
         if decision.wake_at is not None:
             self.at(self.ix.seconds(decision.wake_at), k.DECIDE, self.ask, ask.actor, "wake")
 
@@ -240,6 +247,11 @@ class Simulation(k.Kernel):
             self.ask(m.convener, "meeting", m.id)
 
     # -- messages (M2, M3, M4) -----------------------------------------------------------
+    def write(self, actor: str, mid: str, letter: Letter, cause: int) -> None:
+        """Send a letter ``actor`` composed (checked against its letter form already)."""
+        self.send(mid, None, letter.kind, actor, letter.to, letter.channel, dict(letter.terms),
+                  dict(letter.private_terms), {}, (), letter.public, cause, text=letter.text)
+
     def send_draft(self, msg: s.Message, cause: int | None) -> None:
         self.send(msg.id, msg.id, msg.kind, msg.sender, msg.recipient, msg.channel, msg.terms,
                   msg.private_terms, dict(msg.signals), tuple(msg.replies_to), msg.released,
@@ -247,7 +259,8 @@ class Simulation(k.Kernel):
 
     def send(self, mid: str, draft: str | None, kind: str, sender: str, to: str, channel: str,
              terms: dict[str, str], private_terms: dict[str, str], signals: dict[str, float],
-             replies_to: tuple[str, ...], released: bool, cause: int | None) -> None:
+             replies_to: tuple[str, ...], released: bool, cause: int | None,
+             text: str | None = None) -> None:
         ch = self.ix.channels[channel]
         public = ch.visibility == "public" or released
         pinned = self.iv.arrivals.get(draft or mid)
@@ -259,10 +272,11 @@ class Simulation(k.Kernel):
         if self.iv.distortion:
             reading = distort(ch, terms, signals, self.rng("distortion", channel))
         arrives = self.now + delay + reading.extra_seconds
+        written = {} if text is None else {"text": text}
         ev = self.emit("send", cause, id=mid, draft=draft, type=kind, actor=sender, to=to,
                        channel=channel, public=public, terms=dict(terms),
                        private_terms=dict(private_terms), signals=signals,
-                       replies_to=list(replies_to), arrives=self.iso(arrives))
+                       replies_to=list(replies_to), arrives=self.iso(arrives), **written)
         for target in replies_to:
             offer = self.world.offers.get(target)
             if offer is not None and offer.status == "pending" and offer.recipient == sender:

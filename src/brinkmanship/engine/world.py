@@ -27,6 +27,10 @@ from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
 from brinkmanship.scenario.schema import Effects
 
+LETTER_PREFIX = "letter:"
+"""How the ids of composed letters begin (``letter:1``, ``letter:2``... in a run): no
+draft's id has a colon."""
+
 
 @dataclass
 class OfferState:
@@ -63,6 +67,7 @@ class MessageState:
     received_at: int | None = None
     received_terms: dict[str, str] | None = None
     received_signals: dict[str, float] | None = None
+    text: str = ""
 
 
 @dataclass
@@ -86,6 +91,7 @@ class World:
     sightings: list[Event] = field(default_factory=list)
     public_proposals: dict[str, dict[str, str]] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
+    letters_written: int = 0
     # Observation views of messages and sightings, built once each: a cache, not state.
     views: dict[Any, Any] = field(default_factory=dict, compare=False)
     settlement: Event | None = None
@@ -126,8 +132,11 @@ class World:
     def _on_send(self, ev: SendEvent) -> None:
         m = MessageState(ev["id"], ev.get("draft"), ev["type"], ev["actor"], ev["to"],
                          ev["channel"], ev["public"], ev["s"], ev["terms"], ev["private_terms"],
-                         ev["signals"], tuple(ev.get("replies_to", ())))
+                         ev["signals"], tuple(ev.get("replies_to", ())),
+                         text=ev.get("text", ""))
         self.messages[m.id] = m
+        if m.id.startswith(LETTER_PREFIX):
+            self.letters_written += 1
         if m.draft:
             self.flags.add(f"sent:{m.draft}")
         if m.kind == "offer":

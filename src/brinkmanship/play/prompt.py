@@ -16,7 +16,7 @@ from brinkmanship.policies.base import Decision, Option
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant, zone
 from brinkmanship.seat import numbered
 
-Command = Literal["decide", "help", "save", "quit"]
+Command = Literal["decide", "help", "save", "quit", "write"]
 _CLOCK = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 _SPAN = re.compile(r"^\+?(\d+(?:\.\d+)?)\s*(h|hours?|m|min|minutes?)$")
 
@@ -27,7 +27,8 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class Answer:
-    """What the player asked for: a decision, or help, a save, or to quit."""
+    """What the player asked for: a decision, or help, a save, to quit, or to write a letter
+    (the dialogue of :mod:`brinkmanship.play.compose`)."""
 
     command: Command
     decision: Decision | None = None
@@ -45,6 +46,11 @@ def read_answer(text: str, turn: Turn, seat_zone: str) -> Answer:
         return Answer("quit")
     if head in ("s", "save"):
         return Answer("save")
+    if head in ("l", "letter", "write") and len(words) == 1:
+        if turn.observation.letter_form is None:
+            raise AnswerError("You may not write a letter of your own now: no channel to "
+                              "anyone you may write to is open.")
+        return Answer("write")
     if head in ("w", "wait", "until"):
         when = " ".join(words[1:])
         return Answer("decide", Decision(wake_at=_when(when, turn, seat_zone) if when else None))

@@ -31,6 +31,7 @@ REASONS = {"start": "the crisis begins", "message": "a message has arrived",
 HELP = ("Type an option's number (several: 2 5), or: w = wait for news · w 18:00 = wait until "
         "that time on your clock · w 3h = wait three hours · s = save · q = save and quit · "
         "? = help")
+LETTER_HELP = " · l = write a letter of your own"
 
 
 def turn_screen(ix: Index, view: TurnView, counsel: dict[str, Any] | None) -> RenderableType:
@@ -45,7 +46,8 @@ def turn_screen(ix: Index, view: TurnView, counsel: dict[str, Any] | None) -> Re
     if counsel is not None:
         parts += _counsel(ix, counsel)
     parts.append(_options(view))
-    parts.append(Text(HELP, style="dim"))
+    parts.append(Text(HELP + (LETTER_HELP if view.letter_form is not None else ""),
+                      style="dim"))
     return Group(*parts)
 
 

@@ -21,9 +21,10 @@ from brinkmanship.engine.budgets import BudgetExceeded
 from brinkmanship.engine.game import Game
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Run
+from brinkmanship.play.compose import compose
 from brinkmanship.play.debrief import Benchmark, debrief
-from brinkmanship.play.prompt import AnswerError, read_answer
-from brinkmanship.play.screen import HELP, turn_screen
+from brinkmanship.play.prompt import Answer, AnswerError, read_answer
+from brinkmanship.play.screen import HELP, LETTER_HELP, turn_screen
 from brinkmanship.policies.base import Decision, Observation
 from brinkmanship.scenario.timeparse import zone
 from brinkmanship.seat import option_label, turn_view
@@ -68,7 +69,8 @@ def play_at_terminal(game: Game, seat: str, console: Console, read_line: ReadLin
     seat_zone = ix.actors[seat].zone
     try:
         while (turn := game.advance()) is not None:
-            console.print(turn_screen(ix, turn_view(ix, turn), adviser.counsel(turn.observation)))
+            view = turn_view(ix, turn)
+            console.print(turn_screen(ix, view, adviser.counsel(turn.observation)))
             while True:
                 try:
                     line = read_line("> ")
@@ -81,8 +83,21 @@ def play_at_terminal(game: Game, seat: str, console: Console, read_line: ReadLin
                     console.print(Text(str(exc), style="yellow"))
                     continue
                 if answer.command == "help":
-                    console.print(HELP, highlight=False)
+                    console.print(HELP + (LETTER_HELP if view.letter_form else ""),
+                                  highlight=False)
                     continue
+                if answer.command == "write":
+                    assert turn.observation.letter_form is not None
+                    try:
+                        letter = compose(view, turn.observation.letter_form, read_line,
+                                         lambda said: console.print(said, highlight=False))
+                    except EOFError:
+                        _saved(console, game, save_to, "End of input: the game is saved")
+                        return 1
+                    if letter is None:
+                        console.print(Text("No letter is sent.", style="yellow"))
+                        continue
+                    answer = Answer("decide", Decision(letters=[letter]))
                 if answer.command in ("save", "quit"):
                     _saved(console, game, save_to, "The game is saved")
                     if answer.command == "quit":
@@ -116,7 +131,10 @@ def _saved(console: Console, game: Game, path: Path, headline: str) -> None:
 
 
 def _confirm(console: Console, ix: Index, decision: Decision, seat_zone: str) -> None:
-    if decision.choices:
+    if decision.letters:
+        said = "; ".join(f"You write to {ix.actors[x.to].name} over "
+                         f"{ix.channels[x.channel].name}" for x in decision.letters)
+    elif decision.choices:
         said = "; ".join(option_label(ix, c) for c in decision.choices)
     elif decision.wake_at is not None:
         local = decision.wake_at.astimezone(zone(seat_zone))

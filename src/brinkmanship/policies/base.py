@@ -72,6 +72,7 @@ class Received:
     private_terms: dict[str, str]
     signals: dict[str, float]
     replies_to: tuple[str, ...] = ()
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,71 @@ class Sighting:
 
 
 @dataclass(frozen=True)
+class Route:
+    """Where a letter may go now: a recipient, and a channel open between the two.
+
+    ``always_public``: the channel is public, so a letter over it is public too.
+    """
+
+    to: str
+    channel: str
+    always_public: bool
+
+
+@dataclass(frozen=True)
+class LetterForm:
+    """What an actor may write now in a letter of its own (see :class:`Letter`).
+
+    ``issues`` maps each issue a letter may touch to its options, in scenario order;
+    ``private_terms`` says whether off-the-record terms are allowed; ``max_text`` bounds
+    the free text in characters; ``per_decision`` bounds the letters of one decision.
+    """
+
+    routes: tuple[Route, ...]
+    issues: dict[str, tuple[str, ...]]
+    private_terms: bool
+    max_text: int
+    per_decision: int
+
+    def route(self, to: str, channel: str) -> Route | None:
+        """The route to ``to`` over ``channel``, if it is open now."""
+        return next((r for r in self.routes if r.to == to and r.channel == channel), None)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter an actor composes itself: to whom, over which channel, public or not, the
+    terms it proposes (issue -> option), off-the-record terms, and a free text.
+
+    A letter with terms is an offer its recipient may accept, accept in part or reject;
+    one with only off-the-record terms is an assurance; one with neither is a statement.
+    """
+
+    to: str
+    channel: str
+    terms: dict[str, str] = field(default_factory=dict)
+    private_terms: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+    public: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The kind of message it makes: offer, assurance or statement."""
+        return "offer" if self.terms else "assurance" if self.private_terms else "statement"
+
+
+@dataclass(frozen=True)
+class SentLetter:
+    """A letter the observer composed and sent: its id (``letter:N``), the letter as
+    written, when it went out, and whether it has arrived."""
+
+    id: str
+    letter: Letter
+    sent_at: datetime
+    arrived: bool
+
+
+@dataclass(frozen=True)
 class Observation:
     """Everything one actor knows at one moment, and what it may do now."""
 
@@ -123,15 +189,19 @@ class Observation:
     flags: frozenset[str]
     options: tuple[Option, ...]
     meeting: str | None = None
+    letter_form: LetterForm | None = None
+    letters_sent: tuple[SentLetter, ...] = ()
 
 
 @dataclass
 class Decision:
-    """What a policy chose: options (maybe none, i.e. wait), a wake-up, and a trace."""
+    """What a policy chose: options (maybe none, i.e. wait), a wake-up, a trace, and
+    letters of its own (each within the observation's :attr:`Observation.letter_form`)."""
 
     choices: list[Option] = field(default_factory=list)
     wake_at: datetime | None = None
     trace: dict[str, Any] | None = None
+    letters: list[Letter] = field(default_factory=list)
 
 
 @runtime_checkable

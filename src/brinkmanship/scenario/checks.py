@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from brinkmanship.scenario.letters import letter_routes
 from brinkmanship.scenario.schema import UTILITY_TERMS, Condition, Effects, Scenario
 from brinkmanship.scenario.timeparse import zone
 
@@ -311,6 +312,21 @@ def _check_minds(r: _Refs) -> None:
         for rung in u.war:
             r.ref(("utilities", i, "war", rung), rung, r.rungs, "rung")
     _check_decision_models(r)
+    _check_letters(r)
+
+
+def _check_letters(r: _Refs) -> None:
+    """Letter writers, recipients and issues exist; a declared writer can reach someone."""
+    rules = r.sc.letters
+    r.refs(("letters", "writers"), rules.writers or [], r.actors, "actor")
+    r.refs(("letters", "recipients"), rules.recipients or [], r.actors, "actor")
+    r.refs(("letters", "issues"), rules.issues or [], r.issues, "issue")
+    if rules.writers is None:
+        return
+    for j, who in enumerate(rules.writers):
+        if who in r.actors and not letter_routes(r.sc, who):
+            r.bad(("letters", "writers", j), f"{who!r} shares no channel it may send on with "
+                                             "any recipient of letters")
 
 
 def _check_decision_models(r: _Refs) -> None:

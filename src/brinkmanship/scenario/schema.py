@@ -521,6 +521,36 @@ class Message(Sourced):
     text: str = Field("", description="What it says, in a sentence.")
 
 
+MAX_LETTER_TEXT = 20_000
+"""The longest free text a scenario may allow in a composed letter, in characters."""
+
+
+class Letters(Strict):
+    """Who may write letters of their own in play (besides the drafts), and what they carry.
+
+    A composed letter goes to one recipient over a channel its writer may send on and the
+    recipient hears, open at the time; it proposes one option for each issue it touches
+    and travels, is distorted, delivered and answered exactly like a declared offer.
+    """
+
+    writers: list[Id] | None = Field(
+        None, description="Actors who may compose letters (default: the leader of every "
+        "principal side); [] lets nobody compose.")
+    recipients: list[Id] | None = Field(
+        None, description="Actors a letter may be addressed to (default: the leaders of the "
+        "principal sides other than the writer's).")
+    issues: list[Id] | None = Field(
+        None, description="Issues a letter may propose terms on (default: every issue).")
+    private_terms: bool = Field(
+        True, description="Whether a letter may carry off-the-record terms, seen only by its "
+        "two ends.")
+    max_text: int = Field(
+        2000, ge=0, le=MAX_LETTER_TEXT, description="The longest free text of a letter, in "
+        "characters.")
+    per_decision: int = Field(
+        1, ge=1, le=10, description="How many letters one decision may send.")
+
+
 class Reaction(Sourced):
     """A third party's reaction to public terms that touch it."""
 
@@ -804,4 +834,7 @@ class Scenario(Strict):
     decision_models: list[DecisionModel] = Field(
         default_factory=list, description="Parameters of the default decision-makers, by "
         "actor; actors left out get the defaults.")
+    letters: Letters = Field(
+        default_factory=Letters, description="Who may compose letters of their own in play, "
+        "and what a letter may carry.")
     history: History | None = Field(None, description="Optional historical record.")
