@@ -115,7 +115,7 @@ def test_a_larger_design_narrows_the_intervals_and_still_covers(tmp_path: Path) 
     for name in ("small", "large"):
         (tmp_path / name).mkdir()
     small = analyse(tmp_path / "small", replicates=10, sobol=32, morris=8, prim=60)
-    large = analyse(tmp_path / "large", replicates=40, sobol=128, morris=20, prim=200)
+    large = analyse(tmp_path / "large", replicates=30, sobol=64, morris=12, prim=100)
     check(large)
 
     def width(a: dict, name: str) -> float:
