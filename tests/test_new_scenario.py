@@ -30,7 +30,7 @@ def test_new_writes_a_scenario_that_validates_and_runs(tmp_path: Path,
     assert code == 0, out
     assert "Outcome:" in out
     code, out = brink("replay", "-s", str(path))
-    assert code == 0 and "Matches the historical outcome." in out, out
+    assert code == 0 and "Follows the record:" in out, out
 
 
 def _parsed(name: str) -> Scenario:
@@ -42,7 +42,7 @@ def test_the_starting_scenario_conforms() -> None:
     assert scenario.scenario.id == "harbour_watch"
     report = check_scenario(scenario, seeds=range(10))
     assert report.ok, report.render()
-    assert report.check("replays its history to the recorded outcome").passed
+    assert report.check("replays its history as recorded").passed
 
 
 def test_the_starting_scenario_is_commented_and_sourced() -> None:

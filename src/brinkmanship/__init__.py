@@ -19,7 +19,7 @@ from brinkmanship.engine import (
     Turn,
 )
 from brinkmanship.games import new_game, restore_game, simulate
-from brinkmanship.history import differences, replay
+from brinkmanship.history import Divergence, differences, divergences, replay
 from brinkmanship.policies.base import Decision, Letter, LetterForm, Observation, Option, Policy
 from brinkmanship.policies.registry import make_policy, register
 from brinkmanship.scenario import (
@@ -33,6 +33,7 @@ from brinkmanship.scenario import (
 __all__ = [
     "ConformanceReport",
     "Decision",
+    "Divergence",
     "Game",
     "Interventions",
     "Letter",
@@ -51,6 +52,7 @@ __all__ = [
     "builtin_names",
     "check_scenario",
     "differences",
+    "divergences",
     "load_scenario",
     "make_policy",
     "new_game",

@@ -38,6 +38,19 @@ MaxInstantOpt = Annotated[int, typer.Option("--max-steps-per-instant", min=1, he
                                             "occurrences and decisions at one instant.")]
 
 
+ForceOpt = Annotated[list[str], typer.Option("--force", help="ACTOR=OPTION[,after=TIME]: the "
+                                             "actor takes this option when first legal, e.g. "
+                                             "kennedy=accept:second_letter.")]
+CloseOpt = Annotated[list[str], typer.Option("--close", help="A channel cut for the whole "
+                                             "run.")]
+SetOpt = Annotated[list[str], typer.Option("--set", help="PATH=VALUE: a scenario parameter, "
+                                           "e.g. responses.reprisal.held=true.")]
+ForbidOpt = Annotated[list[str], typer.Option("--forbid", help="An incident that cannot "
+                                              "happen.")]
+IncidentOpt = Annotated[list[str], typer.Option("--incident", help="INCIDENT@TIME: an "
+                                                "incident that happens then.")]
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-place error on stderr and exit; never a traceback."""
     typer.echo(f"brink: {message}", err=True)
@@ -112,10 +125,11 @@ def _log_text(events: list[Any], where: str) -> str:
                    for ev in events)
 
 
-def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None) -> None:
+def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path | None,
+               extra: dict[str, Any] | None = None, heading: str | None = None) -> None:
     from brinkmanship.narrative import clock_header, narrate, outcome_lines
 
-    text = _json_text(run.to_dict(), "--json") if as_json else None
+    text = _json_text({**run.to_dict(), **(extra or {})}, "--json") if as_json else None
     if log is not None:
         lines = _log_text(run.events, f"--log {log}")
         try:
@@ -126,6 +140,8 @@ def _print_run(sc: Scenario, run: Any, as_json: bool, verbose: bool, log: Path |
         typer.echo(text)
         return
     typer.echo(f"{sc.scenario.title} — seed {run.seed}")
+    if heading is not None:
+        typer.echo(f"Counterfactual: {heading}")
     typer.echo(f"Times: {clock_header(sc)}")
     typer.echo("")
     for line in narrate(sc, run.events, verbose):
@@ -148,35 +164,77 @@ def run(
     as_json: JsonOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also show decisions and belief updates.")] = False,
+    force: ForceOpt = [],  # noqa: B006
+    close: CloseOpt = [],  # noqa: B006
+    set_: SetOpt = [],  # noqa: B006
+    forbid: ForbidOpt = [],  # noqa: B006
+    incident: IncidentOpt = [],  # noqa: B006
     max_events: MaxEventsOpt = DEFAULT_EVENTS,
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Run a scenario once with the default decision-makers and tell its story."""
-    from brinkmanship.engine import Interventions, PolicyError
+    """Run a scenario once with the default decision-makers and tell its story; with
+    --force, --close, --set, --forbid or --incident, the story of that counterfactual run
+    (the very run of that seed in `brink compare`'s counterfactual arm)."""
+    from brinkmanship.engine import PolicyError
     from brinkmanship.engine.budgets import BudgetExceeded
-    from brinkmanship.games import simulate
     from brinkmanship.policies.scripted import ScriptError
 
     sc = load(scenario)
     chosen = _policies(policy)
-    iv = Interventions(until=_instant(until),
-                       budgets=_budgets(max_events, max_steps, max_steps_per_instant))
-    if iv.until is not None and iv.until < sc.scenario.start:
+    moment = _instant(until)
+    if moment is not None and moment < sc.scenario.start:
         from brinkmanship.scenario.timeparse import iso_utc
 
         fail(f"--until {until}: before the scenario's start ({iso_utc(sc.scenario.start)})")
+    change = _counterfactual(force, close, set_, forbid, incident)
     try:
-        result = simulate(sc, chosen, seed, iv)
+        result = _one_run(sc, change, chosen, seed,
+                          _budgets(max_events, max_steps, max_steps_per_instant), moment)
     except KeyError as exc:
         fail(str(exc.args[0]))
     except (PolicyError, ScriptError, BudgetExceeded) as exc:
         fail(str(exc), 1)
-    _print_run(sc, result, as_json, verbose, log)
+    _print_run(result.scenario, result, as_json, verbose, log,
+               {"counterfactual": change.label()} if change is not None else None,
+               change.label() if change is not None else None)
+
+
+def _counterfactual(force: list[str], close: list[str], sets: list[str], forbid: list[str],
+                    incidents: list[str]) -> Any:
+    """The counterfactual the options spell, or None when they spell none."""
+    if not (force or close or sets or forbid or incidents):
+        return None
+    from brinkmanship.analysis.counterfactual import Counterfactual, CounterfactualError
+
+    try:
+        return Counterfactual.build(force, close, sets, forbid, incidents)
+    except CounterfactualError as exc:
+        fail(str(exc))
+
+
+def _one_run(sc: Scenario, change: Any, chosen: dict[str, str], seed: int, budgets: Any,
+             until: Any = None) -> Any:
+    """One run, as the scenario is or under ``change``; a counterfactual that cannot be
+    applied is refused naming the option."""
+    from brinkmanship.engine import Interventions
+    from brinkmanship.games import simulate
+
+    if change is None:
+        return simulate(sc, chosen, seed, Interventions(until=until, budgets=budgets))
+    from brinkmanship.analysis.counterfactual import CounterfactualError, simulate_counterfactual
+
+    try:
+        return simulate_counterfactual(sc, change, chosen, seed, budgets, until)
+    except CounterfactualError as exc:
+        fail(str(exc))
 
 
 @app.command()
 def replay(
+    name: Annotated[str | None, typer.Argument(metavar="[SCENARIO]", help="A built-in "
+                                               "scenario's name or a YAML file (or give "
+                                               "--scenario).")] = None,
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     seed: SeedOpt = 0,
     log: Annotated[Path | None, typer.Option("--log", help="Write the event log here.")] = None,
@@ -186,28 +244,38 @@ def replay(
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
-    """Play the scenario's historical record through the engine and compare the outcome."""
+    """Play the scenario's historical record through the engine and compare its whole path
+    with the record: every divergence is listed, and a divergent replay exits with 1."""
     from brinkmanship.engine.budgets import BudgetExceeded
-    from brinkmanship.history import NoHistory, differences
+    from brinkmanship.history import NoHistory, divergence_lines, divergences
     from brinkmanship.history import replay as replay_history
-    from brinkmanship.policies.scripted import ScriptError
 
-    sc = load(scenario)
+    sc = load(_one_scenario(name, scenario))
     try:
         result = replay_history(sc, seed, _budgets(max_events, max_steps,
                                                    max_steps_per_instant))
     except NoHistory as exc:
         fail(str(exc))
-    except (ScriptError, BudgetExceeded) as exc:
+    except BudgetExceeded as exc:
         fail(str(exc), 1)
-    _print_run(sc, result, as_json, verbose, log)
-    diffs = differences(sc, result.outcome)
+    found = divergences(sc, result)
+    verdict = {"faithful": not found, "divergences": [d.to_dict() for d in found]}
+    _print_run(sc, result, as_json, verbose, log, {"record": verdict})
     if not as_json:
         typer.echo("")
-        typer.echo("Matches the historical outcome." if not diffs else
-                   "Differs from the historical outcome: " + "; ".join(diffs))
-    if diffs:
+        for line in divergence_lines(sc, found):
+            typer.echo(line)
+    if found:
         raise typer.Exit(1)
+
+
+def _one_scenario(name: str | None, option: str) -> str:
+    """The scenario named by the argument or by ``--scenario`` (not two different ones)."""
+    if name is None:
+        return option
+    if option != DEFAULT_SCENARIO and option != name:
+        fail(f"two scenarios named: {name!r} and --scenario {option!r}; give one")
+    return name
 
 
 @app.command()
@@ -251,24 +319,30 @@ def explain(
     policy: Annotated[list[str], typer.Option("--policy", help="ACTOR=NAME: who decides for "
                                               "an actor (repeatable).")] = [],  # noqa: B006
     as_json: JsonOpt = False,
+    force: ForceOpt = [],  # noqa: B006
+    close: CloseOpt = [],  # noqa: B006
+    set_: SetOpt = [],  # noqa: B006
+    forbid: ForbidOpt = [],  # noqa: B006
+    incident: IncidentOpt = [],  # noqa: B006
     max_events: MaxEventsOpt = DEFAULT_EVENTS,
     max_steps: MaxStepsOpt = DEFAULT_STEPS,
     max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
 ) -> None:
     """Show why the decision-makers of a run chose what they did: options, expected-utility
-    terms, advisers' positions, beliefs before and after."""
-    from brinkmanship.engine import Interventions, PolicyError
+    terms, advisers' positions, beliefs before and after; of a counterfactual run with
+    --force, --close, --set, --forbid or --incident."""
+    from brinkmanship.engine import PolicyError
     from brinkmanship.engine.budgets import BudgetExceeded
     from brinkmanship.explain import ExplainError, explanations, render
-    from brinkmanship.games import simulate
 
     sc = load(scenario)
     chosen = _policies(policy)
     moment = _instant(at, "--at")
-    iv = Interventions(budgets=_budgets(max_events, max_steps, max_steps_per_instant))
+    change = _counterfactual(force, close, set_, forbid, incident)
     try:
-        result = simulate(sc, chosen, seed, iv)
-        found = explanations(sc, result.events, actor, moment)
+        result = _one_run(sc, change, chosen, seed,
+                          _budgets(max_events, max_steps, max_steps_per_instant))
+        found = explanations(result.scenario, result.events, actor, moment)
     except KeyError as exc:
         fail(str(exc.args[0]))
     except ExplainError as exc:
@@ -277,8 +351,11 @@ def explain(
         fail(str(exc), 1)
     if as_json:
         typer.echo(_json_text({"scenario": sc.scenario.id, "seed": seed,
+                               **({"counterfactual": change.label()} if change else {}),
                                "decisions": [e.to_dict() for e in found]}, "--json"))
         return
+    if change is not None:
+        typer.echo(f"Counterfactual: {change.label()}")
     if not found:
         typer.echo("No decision with a trace matches (decision-makers other than the default "
                    "may leave none).")
@@ -290,6 +367,10 @@ def explain(
 def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")]) -> None:
     """Check a scenario file: syntax, fields, references, times."""
     sc = load(file)
+    from brinkmanship.scenario.loader import resolve, scenario_warnings
+
+    for problem in scenario_warnings(file):
+        typer.echo(f"warning: {problem.render(str(resolve(file)))}", err=True)
     typer.echo(f"ok: {file}: scenario {sc.scenario.id!r}, {len(sc.actors)} actors, "
                f"{len(sc.messages)} messages, {len(sc.incidents)} incidents")
 
@@ -532,17 +613,11 @@ def mc(
 @app.command()
 def compare(
     scenario: AnalysisScenario = DEFAULT_SCENARIO,
-    force: Annotated[list[str], typer.Option("--force", help="ACTOR=OPTION[,after=TIME]: the "
-                                             "actor takes this option when first legal, e.g. "
-                                             "kennedy=accept:second_letter.")] = [],  # noqa: B006
-    close: Annotated[list[str], typer.Option("--close", help="A channel cut for the whole "
-                                             "run.")] = [],  # noqa: B006
-    set_: Annotated[list[str], typer.Option("--set", help="PATH=VALUE: a scenario parameter, "
-                                            "e.g. responses.reprisal.held=true.")] = [],  # noqa: B006
-    forbid: Annotated[list[str], typer.Option("--forbid", help="An incident that cannot "
-                                              "happen.")] = [],  # noqa: B006
-    incident: Annotated[list[str], typer.Option("--incident", help="INCIDENT@TIME: an "
-                                                "incident that happens then.")] = [],  # noqa: B006
+    force: ForceOpt = [],  # noqa: B006
+    close: CloseOpt = [],  # noqa: B006
+    set_: SetOpt = [],  # noqa: B006
+    forbid: ForbidOpt = [],  # noqa: B006
+    incident: IncidentOpt = [],  # noqa: B006
     vary: Annotated[str | None, typer.Option("--vary", help="PATH=a,b,c: one arm per value "
                                              "(with the other changes too).")] = None,
     runs: RunsOpt = 1000,
@@ -744,6 +819,25 @@ def play(
         except OSError as exc:
             fail(f"--log {log}: {exc.strerror}")
     raise typer.Exit(status)
+
+
+@app.command()
+def show(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "
+                                            "file.")] = DEFAULT_SCENARIO,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a scenario's actors, channels, issues, messages, actions, responses, incidents,
+    orders, rungs and each decider's options, by id and name: the ids the counterfactual
+    options name."""
+    from brinkmanship.catalogue import catalogue, catalogue_lines
+
+    sc = load(scenario)
+    if as_json:
+        typer.echo(_json_text(catalogue(sc), "--json"))
+        return
+    for line in catalogue_lines(sc):
+        typer.echo(line)
 
 
 @app.command("list")

@@ -93,6 +93,7 @@ def render(sc: Scenario, found: list[Explanation]) -> list[str]:
         lines.append(f"{local_times(sc, e.t)}  {name} ({where})")
         lines.append(f"  chose: {', '.join(e.choices) or 'to wait'} — {e.trace['why']}")
         lines.extend(_beliefs(e))
+        lines.extend(_types(e.trace))
         lines.extend(_options(e.trace))
         lines.extend(_advisers(ix, e.trace))
         lines.append("")
@@ -122,6 +123,33 @@ def _options(trace: dict[str, Any]) -> list[str]:
         if not o.get("considered", True):
             answer += "; not thought through (first glance)"
         out.append(f"    {o['option']:<44.44} {o['eu']:+9.2f}  p={o['p']:.3f}  {terms}{answer}")
+        if o.get("read_as"):
+            out.append("      read by the other as: " + ", ".join(
+                f"{k} {p:.2f}" for k, p in o["read_as"].items()))
+        if o.get("by_type"):
+            out.append("      against each type: " + "; ".join(
+                f"{t['type']} (belief {t['belief']:.2f})" +
+                (f" answers {t['reply']['option']} ({t['reply']['p']:.2f})" if "reply" in t
+                 else "") for t in o["by_type"]))
+    return out
+
+
+def _types(trace: dict[str, Any]) -> list[str]:
+    """Hidden types: the actor's own, its beliefs over the others', each Bayes update."""
+    types = trace.get("types")
+    if not types:
+        return []
+    out = []
+    if types.get("mine"):
+        read_as = ", ".join(f"{k} {p:.2f}" for k, p in types.get("read_as", {}).items())
+        out.append(f"  its own side's type: {types['mine']} (pictured as read: {read_as})")
+    for side, belief in types.get("beliefs", {}).items():
+        out.append(f"  belief over the types of {side}: " +
+                   ", ".join(f"{k} {p:.2f}" for k, p in belief.items()))
+    for r in types.get("read", []):
+        like = ", ".join(f"{k} {p:.3g}" for k, p in r["likelihood"].items())
+        after = ", ".join(f"{k} {p:.2f}" for k, p in r["after"].items())
+        out.append(f"    read {r['deed']} by {r['side']} (chance by type: {like}) -> {after}")
     return out
 
 

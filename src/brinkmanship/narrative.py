@@ -41,7 +41,7 @@ def narrate(sc: Scenario, events: Iterable[Event], verbose: bool = False) -> lis
         text = describe(ix, ev)
         if text is None:
             continue
-        who = _short(_name(ix, ev.get("actor")))
+        who = _short(actor_name(ix, ev.get("actor")))
         lines.append(f"{local_times(sc, ev['t'])}  {who:<{WHO_WIDTH}} {text}")
     return lines
 
@@ -71,7 +71,7 @@ def _short(name: str) -> str:
     return name if len(name) <= WHO_WIDTH else name[: WHO_WIDTH - 1] + "\u2026"
 
 
-def _name(ix: Index, actor: str | None) -> str:
+def actor_name(ix: Index, actor: str | None) -> str:
     """An actor's name without its title (", Secretary of State", "(Ankara)")."""
     if actor is None:
         return "—"
@@ -83,16 +83,16 @@ def _name(ix: Index, actor: str | None) -> str:
 
 
 def _msg_name(ix: Index, ev: Event) -> str:
-    return _named(ix, ev.get("draft") or ev["id"])
+    return message_name(ix, ev.get("draft") or ev["id"])
 
 
-def _named(ix: Index, message_id: str) -> str:
+def message_name(ix: Index, message_id: str) -> str:
     """A message by its draft's name, or what an answer answers (``acceptance of ...``)."""
     draft = ix.messages.get(message_id)
     if draft is not None:
         return f"\u201c{draft.name}\u201d"
     mode, _, target = message_id.partition(":")
-    what = _named(ix, target) if target else message_id
+    what = message_name(ix, target) if target else message_id
     return {"accept": f"acceptance of {what}", "reject": f"rejection of {what}",
             "part": f"partial acceptance of {what}"}.get(mode, message_id)
 
@@ -114,7 +114,7 @@ def _send(ix: Index, ev: Event) -> str:
     terms = f" — terms: {_terms(ix, ev['terms'])}" if ev["terms"] else ""
     if ev["private_terms"]:
         terms += f" — off the record: {_terms(ix, ev['private_terms'])}"
-    return (f"sends {_msg_name(ix, ev)} ({ev['type']}) to {_name(ix, ev['to'])} "
+    return (f"sends {_msg_name(ix, ev)} ({ev['type']}) to {actor_name(ix, ev['to'])} "
             f"over {ch} [{vis}]{terms}")
 
 
@@ -128,7 +128,7 @@ def _deliver(ix: Index, ev: Event) -> str:
 
 
 def _offer(ix: Index, ev: Event) -> str:
-    name = _named(ix, ev["offer"])
+    name = message_name(ix, ev["offer"])
     verbs = {"accepted": "accepts", "accepted_part": "accepts part of", "rejected": "rejects",
              "countered": "counters", "ignored": "leaves unanswered", "lapsed": "sees lapse"}
     text = f"{verbs.get(ev['status'], ev['status'])} {name}"
@@ -174,7 +174,7 @@ def _deadline(ix: Index, ev: Event) -> str:
 
 
 def _reaction(ix: Index, ev: Event) -> str:
-    costs = ", ".join(f"{_name(ix, a)} loses {c:g}" for a, c in ev["costs"].items())
+    costs = ", ".join(f"{actor_name(ix, a)} loses {c:g}" for a, c in ev["costs"].items())
     return "reacts to the public terms" + (f" ({costs})" if costs else "")
 
 
@@ -189,7 +189,7 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "action_start": _action_start,
     "action": lambda ix, ev: f"{ix.actions[ev['action']].name} takes effect",
     "rung": lambda ix, ev: f"ESCALATION to '{ix.rungs[ev['rung']].name}' (level {ev['level']})",
-    "war": lambda ix, ev: f"WAR begins, started by {_name(ix, ev['started_by'])} "
+    "war": lambda ix, ev: f"WAR begins, started by {actor_name(ix, ev['started_by'])} "
                           f"via {ev['via']} (from {ev['origin']})",
     "incident": _incident,
     "chain": lambda ix, ev: (f"escalation chain: after {ix.actions[ev['after']].name}, "
@@ -210,6 +210,9 @@ _DESCRIBE: dict[str, Callable[[Index, Event], str | None]] = {
     "deadline": _deadline,
     "settlement": lambda ix, ev: "SETTLEMENT reached",
     "belief": _belief,
+    "type": lambda ix, ev: (f"{ix.sides[ev['side']].name} is "
+                            f"{next(k.name for k in ix.types[ev['side']] if k.id == ev['type'])}"
+                            " (drawn at the start; only its own side knows)"),
     "decision": lambda ix, ev: "decides: " + (", ".join(ev["choices"]) or "to wait"),
 }
 
@@ -225,9 +228,9 @@ def outcome_lines(sc: Scenario, outcome: Outcome) -> list[str]:
     if outcome.war:
         war = outcome.war
         lines.append(f"  Rung reached: {ix.rungs[war['rung']].name} (level {war['level']})")
-        lines.append(f"  Started by:   {_name(ix, war['started_by'])} ({war['side']}), "
+        lines.append(f"  Started by:   {actor_name(ix, war['started_by'])} ({war['side']}), "
                      f"via {war['via']}")
         lines.append(f"  Path:         {' → '.join(war['path'])}")
-    pays = ", ".join(f"{_short(_name(ix, a))} {v:+g}" for a, v in outcome.payoffs.items())
+    pays = ", ".join(f"{_short(actor_name(ix, a))} {v:+g}" for a, v in outcome.payoffs.items())
     lines.append(f"  Payoffs:      {pays or 'none declared'}")
     return lines

@@ -27,8 +27,7 @@ import numpy as np
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Run
 from brinkmanship.games import simulate
-from brinkmanship.history import NoHistory, recorded_actors, recorded_interventions
-from brinkmanship.history import differences as history_differences
+from brinkmanship.history import NoHistory, divergences, recorded_actors, recorded_interventions
 from brinkmanship.policies.advisers import Voice
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import Row
@@ -200,7 +199,7 @@ def report(scenario: Scenario, card: Scorecard, own: list[float], runs: int
     return {
         "scenario": scenario.scenario.id,
         "replay": {"outcome": out.kind,
-                   "as_recorded": not history_differences(scenario, out)},
+                   "as_recorded": not divergences(scenario, card.run)},
         "deeds": {"judged": [j.to_dict() for j in card.deeds],
                   **summary_of([j.p for j in card.deeds])},
         "waits": {"count": len(card.waits),

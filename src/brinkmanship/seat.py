@@ -193,6 +193,15 @@ class BeliefView(View):
     imminence: float
 
 
+class TypePrior(View):
+    """One type another side may be of, with its common prior (what the scenario declares;
+    which one it is, only that side knows)."""
+
+    side: Ref
+    type: Ref
+    prior: float
+
+
 class OptionView(View):
     """A legal choice, numbered from 1 (grouped by kind of move, see :func:`numbered`)."""
 
@@ -264,6 +273,11 @@ class TurnView(View):
     letter_form: LetterFormView | None = Field(
         None, description="What the seat may write now in a letter of its own; null when it "
         "may not write.")
+    side_type: Ref | None = Field(
+        None, description="The hidden type of the seat's own side, where it has types.")
+    type_priors: list[TypePrior] = Field(
+        default_factory=list, description="The types other sides may be of, with the common "
+        "prior of each.")
 
 
 class DecisionForm(View):
@@ -314,6 +328,12 @@ def turn_view(ix: Index, turn: Turn) -> TurnView:
         stress=obs.stress,
         options=[_option(ix, n, o) for n, o in enumerate(numbered(obs.options), 1)],
         letter_form=_letter_form(ix, obs.letter_form),
+        side_type=next((Ref(id=k.id, name=k.name) for k in ix.types.get(obs.side, [])
+                        if k.id == obs.side_type), None),
+        type_priors=[TypePrior(side=_side(ix, side), type=Ref(id=k.id, name=k.name),
+                               prior=k.prior)
+                     for side, kinds in sorted(ix.types.items()) if side != obs.side
+                     for k in kinds],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,7 +24,7 @@ def test_rows_are_the_runs(harbour: Scenario) -> None:
     for row in table.to_pylist()[:10]:
         out = simulate(harbour, seed=row["seed"]).outcome
         assert row["outcome"] == out.kind
-        assert row["at"] == out.at
+        assert row["at"] == datetime.fromisoformat(out.at)  # a UTC datetime in the table
         assert row["payoff_azure_pm"] == out.payoffs["azure_pm"]
         assert row["war_rung"] == (out.war or {}).get("rung")
 

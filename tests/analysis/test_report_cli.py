@@ -81,7 +81,7 @@ def test_report_is_self_contained_with_figures(compared: Path, tmp_path: Path) -
     html = html_path.read_text()
     figures = sorted(p.name for p in (tmp_path / "report-figures").iterdir())
     assert figures == sorted([
-        "comparison.png", "escalation-baseline.png", "outcomes.png", "sweep.png",
+        "comparison.png", "effects.png", "escalation-baseline.png", "outcomes.png", "sweep.png",
         "escalation-incidents-warning_shots--hazard_per_hour-0.png",
         "escalation-incidents-warning_shots--hazard_per_hour-0-1.png",
         "timeline-incidents-warning_shots--hazard_per_hour-0-1-7.png"])

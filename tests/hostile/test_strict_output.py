@@ -152,7 +152,7 @@ def test_report_draws_names_as_text(tmp_path: Path) -> None:
     assert code == 0, stderr
     figures = sorted((tmp_path / "report-figures").glob("*.png"))
     assert {p.stem.split("-")[0] for p in figures} == {"outcomes", "escalation", "comparison",
-                                                       "timeline"}
+                                                       "effects", "timeline"}
     assert all(p.read_bytes().startswith(PNG) for p in figures)
     assert "$x$ \\ $_^$ $" in html.read_text(encoding="utf-8")
 

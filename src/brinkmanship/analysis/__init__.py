@@ -7,7 +7,7 @@ from brinkmanship.analysis.api import compare, monte_carlo, sweep
 from brinkmanship.analysis.counterfactual import Counterfactual, CounterfactualError, ForcedChoice
 from brinkmanship.analysis.montecarlo import Results, open_results
 from brinkmanship.analysis.parameters import ParameterError, set_parameter
-from brinkmanship.analysis.stats import paired_difference, wilson
+from brinkmanship.analysis.stats import paired_difference, paired_shares, wilson
 
 __all__ = [
     "Counterfactual",
@@ -19,6 +19,7 @@ __all__ = [
     "monte_carlo",
     "open_results",
     "paired_difference",
+    "paired_shares",
     "set_parameter",
     "sweep",
     "wilson",

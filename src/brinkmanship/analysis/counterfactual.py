@@ -14,6 +14,7 @@ and the issues may be left out to match any (``accept:second_letter``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ from typing import Any, get_args
 import numpy as np
 
 from brinkmanship.analysis.parameters import ParameterError, parse_assignment, set_parameter
+from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.occurrences import Interventions
+from brinkmanship.engine.run import Run
 from brinkmanship.policies.base import Decision, Observation, Option, OptionKind, Policy
 from brinkmanship.scenario.schema import Scenario
 from brinkmanship.scenario.timeparse import iso_utc, parse_instant
@@ -109,6 +112,9 @@ class Counterfactual:
         return cls(tuple(ForcedChoice.parse(f) if isinstance(f, str) else f for f in force),
                    tuple(close), tuple(pairs), tuple(forbid),
                    tuple(_forced_incident(text) for text in incidents))
+
+    def __repr__(self) -> str:
+        return f"<Counterfactual {self.label()}>"
 
     def label(self) -> str:
         """A short human spelling, e.g. ``force azure_pm=accept:share_offer; close cable``."""
@@ -201,6 +207,32 @@ def check_forced(sc: Scenario, forced: ForcedChoice) -> None:
         _known(p["channel"], ix.channels, where, "channel")
     for issue in (p["issues"] or "").split("+") if p["issues"] else []:
         _known(issue, ix.issues, where, "issue")
+
+
+def run_prepared(prep: Prepared, policies: Mapping[str, str] | None = None, seed: int = 0,
+                 budgets: Budgets | None = None, until: datetime | None = None) -> Run:
+    """One run of a prepared counterfactual: ``policies`` maps actors to registered
+    decision-maker names (the others get the default), the forced actors' wrapped in a
+    :class:`ForcingPolicy`. Every arm of a study runs through here, so ``brink run`` with
+    a counterfactual tells the story of the very run ``brink compare`` counts."""
+    from brinkmanship.games import simulate
+    from brinkmanship.policies.registry import DEFAULT, make_policy
+
+    chosen: dict[str, Policy | str] = dict(policies or {})
+    for actor in sorted({f.actor for f in prep.force}):
+        name = chosen.get(actor, DEFAULT)
+        chosen[actor] = ForcingPolicy(make_policy(str(name)), prep.force)
+    iv = dataclasses.replace(prep.interventions, budgets=budgets or Budgets(), until=until)
+    return simulate(prep.scenario, chosen, seed, iv)
+
+
+def simulate_counterfactual(scenario: Scenario, change: Counterfactual,
+                            policies: Mapping[str, str] | None = None, seed: int = 0,
+                            budgets: Budgets | None = None,
+                            until: datetime | None = None) -> Run:
+    """One run of ``scenario`` under ``change`` (``CounterfactualError`` names what cannot
+    be applied); the same log as that seed's run in a comparison's arm."""
+    return run_prepared(prepare(scenario, change), policies, seed, budgets, until)
 
 
 class ForcingPolicy:

@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from brinkmanship.analysis.backends import Task, make_backend
+from brinkmanship.analysis.frames import as_frame, comparison_rows, summary_rows
 from brinkmanship.analysis.rows import Row
 from brinkmanship.analysis.storage import MAX_SEED, Store, StoreError
 from brinkmanship.analysis.study import BASELINE, Study, StudyError
-from brinkmanship.analysis.summary import differences, forced_applied, summarise
+from brinkmanship.analysis.summary import (
+    differences,
+    forced_applied,
+    highest_rungs,
+    observed_terms,
+    summarise,
+    term_shares,
+)
+from brinkmanship.analysis.tables import typed_table
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(done, saved, total)``: runs finished, runs committed, runs planned."""
@@ -138,15 +147,16 @@ class Results:
         return [a.name for a in self.study.arms]
 
     def to_arrow(self, arm: str | None = None, columns: Sequence[str] | None = None) -> Any:
-        """The rows (all arms, or one) as a ``pyarrow.Table``, ordered by arm and seed."""
-        return self.store.table(arm, self.seeds, columns)
+        """The rows (all arms, or one) as a ``pyarrow.Table``, ordered by arm and seed:
+        ``at`` a UTC timestamp, terms structs of issue -> option (see :mod:`.tables`)."""
+        return typed_table(self.store, arm, self.seeds, columns)
 
     def to_pandas(self, arm: str | None = None) -> Any:
-        """The rows as a pandas DataFrame (needs pandas)."""
+        """The rows as a pandas DataFrame (``at`` a tz-aware datetime, terms dicts)."""
         return self.to_arrow(arm).to_pandas()
 
     def to_polars(self, arm: str | None = None) -> Any:
-        """The rows as a polars DataFrame (needs polars)."""
+        """The rows as a polars DataFrame (``at`` a UTC datetime, terms structs)."""
         import polars as pl
 
         return pl.from_arrow(self.to_arrow(arm))
@@ -155,31 +165,65 @@ class Results:
         """The Arrow PyCapsule stream: ``polars.DataFrame(results)``, ``pyarrow.table(...)``."""
         return self.to_arrow().__arrow_c_stream__(requested_schema)
 
+    def summary_frame(self, kind: str = "pandas") -> Any:
+        """Every arm's summary as one tidy table (see :mod:`.frames`): a pandas or polars
+        DataFrame, or a pyarrow Table (``kind``)."""
+        return as_frame([row for arm in self.arms for row in summary_rows(self.summary(arm))],
+                        kind)
+
+    def comparison_frame(self, baseline: str = BASELINE, kind: str = "pandas") -> Any:
+        """:meth:`comparison` as one tidy table (see :mod:`.frames`): every arm's shares and
+        means, and their paired differences from ``baseline``."""
+        return as_frame(comparison_rows(self.comparison(baseline)), kind)
+
+    def __repr__(self) -> str:
+        rng = self.seeds or self.store.seed_range()
+        seeds = f"seeds {rng.start}–{rng.stop - 1}" if rng else "no runs"
+        where = self.store.path or "in memory"
+        return (f"<Results {self.study.scenario.scenario.id}: {len(self.arms)} "
+                f"arm{'s' if len(self.arms) != 1 else ''} ({', '.join(self.arms[:4])}"
+                f"{', …' if len(self.arms) > 4 else ''}), {seeds}, {where}>")
+
     def summary(self, arm: str = BASELINE) -> dict[str, Any]:
         """Outcome counts and shares with 95 % Wilson intervals, and breakdowns."""
         return summarise(self.store, arm, self.seeds)
 
     def comparison(self, baseline: str = BASELINE) -> dict[str, Any]:
-        """Every other arm against ``baseline`` on paired seeds (see :mod:`..stats`)."""
+        """Every other arm against ``baseline`` on paired seeds (see :mod:`..stats`): the
+        shares of each outcome, of each rung reached and highest, of each settlement term
+        (public and private), and each actor's payoff, with their paired differences."""
+        terms = observed_terms(self.store, self.seeds)
         arms = []
         for arm in self.study.arms:
             summary = self.summary(arm.name)
-            entry: dict[str, Any] = {"arm": arm.name, "label": arm.label,
-                                     "outcomes": summary["outcomes"],
-                                     "reached": summary["reached"]}
+            shares = term_shares(self.store, arm.name, terms, self.seeds)
+            entry: dict[str, Any] = {
+                "arm": arm.name, "label": arm.label, "outcomes": summary["outcomes"],
+                "reached": summary["reached"],
+                "highest_rung": {r: s.to_dict() for r, s in
+                                 highest_rungs(self.store, arm.name, self.seeds).items()},
+                "terms": {side: {k: s.to_dict() for k, s in by.items()}
+                          for side, by in shares.items()},
+                "payoffs": summary["payoffs"]}
             if arm.name != baseline:
-                diff = differences(self.store, arm.name, baseline, self.seeds)
+                diff = differences(self.store, arm.name, baseline, self.seeds, terms)
                 entry["difference"] = {
                     "outcomes": {k: d.to_dict() for k, d in diff["outcomes"].items()},
                     "payoffs": {a: d.to_dict() for a, d in diff["payoffs"].items()},
-                    "reached": {r: d.to_dict() for r, d in diff["reached"].items()}}
+                    "reached": {r: d.to_dict() for r, d in diff["reached"].items()},
+                    "terms": {side: {k: d.to_dict() for k, d in by.items()}
+                              for side, by in diff["terms"].items()},
+                    "highest_level": diff["highest_level"].to_dict()}
                 entry["paired_seeds"] = diff["paired_seeds"]
                 if arm.change.force:
                     entry["forced_in_runs"] = forced_applied(self.store, arm.name, self.seeds)
             arms.append(entry)
         return {"scenario": self.study.scenario.scenario.id, "baseline": baseline,
-                "method": "paired differences on common seeds: mean of per-seed differences "
-                          "± 1.96·sd/√n; shares with Wilson score intervals",
+                "method": "paired differences on common seeds: of shares, Newcombe's score "
+                          "interval for paired proportions (1998, method 10), with the "
+                          "discordant seeds (gained, lost); of payoffs and of the highest "
+                          "level, mean of per-seed differences ± 1.96·sd/√n; shares with "
+                          "Wilson score intervals",
                 "policies": dict(self.study.policies), "arms": arms}
 
     def close(self) -> None:

@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from brinkmanship.analysis.effects import effects_figure
 from brinkmanship.analysis.montecarlo import Results, open_results
 from brinkmanship.analysis.plots import (
+    _pct,
     comparison_figure,
     escalation_figure,
     outcome_figure,
@@ -37,7 +39,8 @@ from brinkmanship.engine.budgets import Budgets
 from brinkmanship.narrative import local_times
 
 MAX_FAN_CHARTS = 4
-FIGURE_NAMES = {"outcomes", "escalation", "comparison", "sweep", "timeline", "sensitivity"}
+FIGURE_NAMES = {"outcomes", "escalation", "comparison", "effects", "sweep", "timeline",
+                "sensitivity"}
 
 
 class ReportError(StoreError):
@@ -173,6 +176,12 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
         sections.append(("Counterfactuals against the baseline", "comparison",
                          save_png(comparison_figure(cmp)),
                          "<pre>" + html.escape("\n".join(comparison_lines(cmp))) + "</pre>"))
+        sections.append(("Effects on terms, payoffs and escalation", "effects",
+                         save_png(effects_figure(sc, cmp)),
+                         "Who gets which terms: the change in the share of runs settling "
+                         "with each public and private term, in each actor's mean payoff and "
+                         "in the highest level of the ladder reached, with paired 95% "
+                         "intervals and the seeds gained and lost."))
         swept = _sweep(study)
         if swept is not None:
             path, values = swept
@@ -225,7 +234,7 @@ def _outcome_table(summaries: list[dict[str, Any]]) -> str:
     rows = []
     for kind in OUTCOMES:
         cells = "".join(
-            f"<td>{s['outcomes'][kind]['count']} · {100 * s['outcomes'][kind]['share']:.1f}% "
+            f"<td>{s['outcomes'][kind]['count']} · {_pct(100 * s['outcomes'][kind]['share'])} "
             f"[{100 * s['outcomes'][kind]['ci95'][0]:.1f}, "
             f"{100 * s['outcomes'][kind]['ci95'][1]:.1f}]</td>" for s in summaries)
         rows.append(f"<tr><th>{kind}</th>{cells}</tr>")
@@ -259,7 +268,9 @@ dl.facts dt {{ font-weight: bold; }} dl.facts dd {{ margin: 0; }}
 {_facts(facts, made)}
 {''.join(blocks)}
 <p class="note">Shares carry 95% Wilson score intervals; differences between arms are paired
-on common seeds (mean of per-seed differences ± 1.96·sd/√n).</p>
+on common seeds: of shares, Newcombe's score interval for paired proportions (1998, method
+10) with the seeds gained and lost; of payoffs and levels, mean of per-seed differences
+± 1.96·sd/√n.</p>
 </body></html>
 """
 

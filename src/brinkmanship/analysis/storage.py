@@ -226,9 +226,14 @@ class Store:
         return ("WHERE " + " AND ".join(parts) if parts else ""), params
 
     def table(self, arm: str | None = None, seeds: range | None = None,
-              columns: Iterable[str] | None = None) -> Any:
-        """The rows as an Arrow table, ordered by arm (in study order) and seed."""
-        cols = ", ".join(_quote(c) for c in columns) if columns else "runs.*"
+              columns: Iterable[str] | None = None,
+              expressions: Sequence[str] | None = None) -> Any:
+        """The rows as an Arrow table, ordered by arm (in study order) and seed; the
+        columns as stored, or read through the SQL ``expressions`` when given."""
+        if expressions:
+            cols = ", ".join(expressions)
+        else:
+            cols = ", ".join(_quote(c) for c in columns) if columns else "runs.*"
         where, params = self.where(arm, seeds)
         order = " ".join(f"WHEN {_literal(a.name)} THEN {i}"
                          for i, a in enumerate(self.study.arms))

@@ -62,6 +62,10 @@ class Study:
     # are not part of the study's blob or fingerprint: a file resumes under other budgets.
     budgets: Budgets = field(default_factory=Budgets, compare=False)
 
+    def __repr__(self) -> str:
+        arms = ", ".join(a.name for a in self.arms[:4]) + (", …" if len(self.arms) > 4 else "")
+        return f"<Study {self.scenario.scenario.id}: arms {arms}; {self.fingerprint[:12]}>"
+
     @classmethod
     def make(cls, scenario: Scenario, policies: Mapping[str, str] | None = None,
              arms: Sequence[Arm] | None = None, imports: Sequence[str] = (),

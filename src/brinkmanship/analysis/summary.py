@@ -12,8 +12,8 @@ import math
 from typing import Any
 
 from brinkmanship.analysis.rows import OUTCOMES
-from brinkmanship.analysis.stats import Z95, Difference, wilson
-from brinkmanship.analysis.storage import Store, _quote
+from brinkmanship.analysis.stats import Z95, Difference, paired_shares, wilson
+from brinkmanship.analysis.storage import Store, _literal, _quote
 from brinkmanship.analysis.study import BASELINE
 
 BREAKDOWN_TOP = 8
@@ -49,6 +49,59 @@ def reached(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any
     return {rung: wilson(int(c), n) for (rung, _), c in zip(climbs, row[1:], strict=True)}
 
 
+TERM_SIDES = ("public", "private")
+
+
+def observed_terms(store: Store, seeds: range | None = None) -> list[tuple[str, str, str]]:
+    """Every (public or private, issue, option) some settled run of any arm agreed, in
+    order: the terms a comparison shows."""
+    where, params = store.where(None, seeds)
+    cond = f"{where} {'AND' if where else 'WHERE'} outcome = 'settlement'"
+    found: set[tuple[str, str, str]] = set()
+    for side in TERM_SIDES:
+        for (text,) in store.query(f"SELECT DISTINCT {side}_terms FROM runs {cond}", params):
+            found.update((side, issue, str(option))
+                         for issue, option in json.loads(text).items())
+    return sorted(found, key=lambda k: (TERM_SIDES.index(k[0]), k[1], k[2]))
+
+
+def term_key(side: str, issue: str, option: str) -> str:
+    """``public:missiles=removed``: how a comparison names one agreed term."""
+    return f"{side}:{issue}={option}"
+
+
+def _has_term(alias: str, side: str, issue: str, option: str) -> str:
+    """SQL: whether the run (of table alias ``alias``) agreed ``issue=option`` on ``side``."""
+    col = f"{alias}.{side}_terms" if alias else f"{side}_terms"
+    path = _literal('$."' + issue.replace('"', '\\"') + '"')
+    return f"coalesce(json_extract_string({col}, {path}) = {_literal(option)}, false)"
+
+
+def term_shares(store: Store, arm: str, terms: list[tuple[str, str, str]],
+                seeds: range | None = None) -> dict[str, Any]:
+    """``{side: {issue=option: Share}}``: the share of the arm's runs that settled with
+    each of ``terms``."""
+    out: dict[str, Any] = {side: {} for side in TERM_SIDES}
+    if not terms:
+        return out
+    where, params = store.where(arm, seeds)
+    parts = ", ".join(f"count(*) FILTER ({_has_term('', *k)})" for k in terms)
+    row = store.query(f"SELECT count(*), {parts} FROM runs {where}", params)[0]
+    for (side, issue, option), c in zip(terms, row[1:], strict=True):
+        out[side][f"{issue}={option}"] = wilson(int(c), int(row[0]))
+    return out
+
+
+def highest_rungs(store: Store, arm: str, seeds: range | None = None) -> dict[str, Any]:
+    """``{rung: Share}``: the share of runs whose highest rung was each rung of the ladder
+    (every rung, in ladder order, zero counts included)."""
+    where, params = store.where(arm, seeds)
+    counts = dict(store.query(f"SELECT max_rung, count(*) FROM runs {where} GROUP BY 1",
+                              params))
+    n = sum(counts.values())
+    return {r.id: wilson(int(counts.get(r.id, 0)), n) for r in store.study.scenario.ladder}
+
+
 def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> dict[str, Any]:
     """The JSON summary of one arm: outcome shares, what wars and settlements were like,
     mean payoffs, and when runs ended."""
@@ -81,27 +134,31 @@ def summarise(store: Store, arm: str = BASELINE, seeds: range | None = None) -> 
 
 
 def differences(store: Store, arm: str, baseline: str = BASELINE,
-                seeds: range | None = None) -> dict[str, Any]:
+                seeds: range | None = None,
+                terms: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
     """Paired differences ``arm - baseline`` over the seeds both arms have: each outcome's
-    share and each actor's mean payoff."""
+    share, each actor's mean payoff, the share reaching each rung, the mean highest level,
+    and the share settling with each of ``terms`` (public or private issue=option)."""
     where, params = store.where(None, seeds, alias="b")
     cond = f"{where} {'AND' if where else 'WHERE'} b.arm = ? AND a.arm = ?"
     params = [*params, baseline, arm]
     join = "FROM runs b JOIN runs a ON a.seed = b.seed"
     parts = []
     for k in OUTCOMES:
-        d = f"((a.outcome = '{k}')::INT - (b.outcome = '{k}')::INT)"
-        parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
-                  f"count(*) FILTER ({d} < 0)"]
+        parts += _paired_counts(f"a.outcome = '{k}'", f"b.outcome = '{k}'")
     for actor in store.layout.payoff_actors:
         col = _quote(f"payoff_{actor}")
         d = f"(a.{col} - b.{col})"
         parts += [f"avg({d})", f"stddev_samp({d})", f"count({d})", "0"]
     climbs = _climbs(store)
     for _, level in climbs:
-        d = f"((a.max_level >= {level})::INT - (b.max_level >= {level})::INT)"
-        parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
-                  f"count(*) FILTER ({d} < 0)"]
+        parts += _paired_counts(f"a.max_level >= {level}", f"b.max_level >= {level}")
+    terms = terms or []
+    for key in terms:
+        parts += _paired_counts(_has_term("a", *key), _has_term("b", *key))
+    d = "(a.max_level - b.max_level)"
+    parts += [f"avg({d})", f"stddev_samp({d})", f"count(*) FILTER ({d} > 0)",
+              f"count(*) FILTER ({d} < 0)"]
     row = store.query(f"SELECT count(*), {', '.join(parts)} {join} {cond}", params)[0]
     n = int(row[0])
     if n == 0:
@@ -110,8 +167,8 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
     out: dict[str, Any] = {"arm": arm, "baseline": baseline, "paired_seeds": n,
                            "outcomes": {}, "payoffs": {}, "reached": {}}
     for i, k in enumerate(OUTCOMES):
-        mean, sd, gained, lost = values[4 * i: 4 * i + 4]
-        out["outcomes"][k] = _difference(mean, sd, n, gained, lost, share=True)
+        both, _, gained, lost = values[4 * i: 4 * i + 4]
+        out["outcomes"][k] = paired_shares(int(both), int(gained), int(lost), n)
     base = 4 * len(OUTCOMES)
     for j, actor in enumerate(store.layout.payoff_actors):
         mean, sd, count, _ = values[base + 4 * j: base + 4 * j + 4]
@@ -119,9 +176,28 @@ def differences(store: Store, arm: str, baseline: str = BASELINE,
             out["payoffs"][actor] = _difference(mean, sd, int(count), 0, 0)
     base += 4 * len(store.layout.payoff_actors)
     for j, (rung, _) in enumerate(climbs):
-        mean, sd, gained, lost = values[base + 4 * j: base + 4 * j + 4]
-        out["reached"][rung] = _difference(mean, sd, n, gained, lost, share=True)
+        both, _, gained, lost = values[base + 4 * j: base + 4 * j + 4]
+        out["reached"][rung] = paired_shares(int(both), int(gained), int(lost), n)
+    base += 4 * len(climbs)
+    out["terms"] = {side: {} for side in TERM_SIDES}
+    for j, (side, issue, option) in enumerate(terms):
+        both, _, gained, lost = values[base + 4 * j: base + 4 * j + 4]
+        out["terms"][side][f"{issue}={option}"] = paired_shares(int(both), int(gained),
+                                                                int(lost), n)
+    base += 4 * len(terms)
+    mean, sd, up, down = values[base: base + 4]
+    # Levels rise and fall by whole rungs: the seeds on which the arm climbed higher
+    # (gained) or stayed lower (lost) are counted as for a share.
+    out["highest_level"] = _difference(mean, sd, n, up, down)
     return out
+
+
+def _paired_counts(arm: str, baseline: str) -> list[str]:
+    """SQL for a paired 2x2 table of a yes/no property: seeds where both arms have it, a
+    placeholder, seeds where only the arm has it, where only the baseline has it."""
+    return [f"count(*) FILTER (({arm}) AND ({baseline}))", "0",
+            f"count(*) FILTER (({arm}) AND NOT ({baseline}))",
+            f"count(*) FILTER (NOT ({arm}) AND ({baseline}))"]
 
 
 def forced_applied(store: Store, arm: str, seeds: range | None = None) -> dict[str, int]:
@@ -134,16 +210,12 @@ def forced_applied(store: Store, arm: str, seeds: range | None = None) -> dict[s
 
 
 def _difference(mean: float | None, sd: float | None, n: int, gained: int,
-                lost: int, share: bool = False) -> Difference:
-    """The normal-approximation interval of a mean paired difference; for a difference of
-    shares it is clipped to [-1, 1], which few seeds could otherwise overshoot."""
+                lost: int) -> Difference:
+    """The normal-approximation interval of a mean paired difference (of a payoff)."""
     mean = float(mean or 0.0)
     sd = float(sd or 0.0) if n > 1 else 0.0
     half = Z95 * sd / math.sqrt(n)
-    low, high = mean - half, mean + half
-    if share:
-        low, high = max(low, -1.0), min(high, 1.0)
-    return Difference(mean, low, high, n, sd, int(gained), int(lost))
+    return Difference(mean, mean - half, mean + half, n, sd, int(gained), int(lost))
 
 
 def _top(store: Store, column: str, where: str, params: list[Any]) -> dict[str, int]:

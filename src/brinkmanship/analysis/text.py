@@ -64,22 +64,43 @@ def comparison_lines(cmp: dict[str, Any], where: str | None = None) -> list[str]
         for rung, o in arm.get("reached", {}).items():
             if rung in climbed:  # a rung no run of any arm reached says nothing
                 rows.append((f"reached {rung}", o, diff["reached"].get(rung) if diff else None))
+        for side, by in arm.get("terms", {}).items():
+            for term, o in by.items():  # only terms some settled run of some arm agreed
+                rows.append((f"{side} {term}", o,
+                             diff["terms"][side].get(term) if diff else None))
         width = max(12, *(len(label) + 2 for label, _, _ in rows))
         head = f"  {'outcome':<{width}}{'share':>7}   95% interval"
-        lines.append(head + ("      difference   paired 95% interval" if diff else ""))
+        lines.append(head + ("      difference   paired 95% interval        seeds gained/lost"
+                             if diff else ""))
         for label, o, d in rows:
             text = (f"  {label:<{width}}{_pct(o['share']):>7}   "
                     f"[{_pct(o['ci95'][0])}, {_pct(o['ci95'][1])}]")
             if d is not None:
                 text = f"{text:<{width + 32}}{_signed(d['diff']):>11}   " \
                        f"[{_signed(d['ci95'][0])}, {_signed(d['ci95'][1])}]"
+                text = f"{text:<{width + 76}}{_discordant(d)}"
             lines.append(text)
+        if diff and "highest_level" in diff:
+            d = diff["highest_level"]
+            lines.append(f"  highest level  {d['diff']:+.2f} rungs [{d['ci95'][0]:+.2f}, "
+                         f"{d['ci95'][1]:+.2f}]; seeds higher/lower {_discordant(d)}")
+        means = [f"{a} {p['mean']:+.2f}" for a, p in arm.get("payoffs", {}).items()
+                 if p["mean"] is not None]
+        if means:
+            lines.append("  mean payoffs   " + "; ".join(means))
         if diff and diff["payoffs"]:
             pays = [f"{a} {d['diff']:+.2f} [{d['ci95'][0]:+.2f}, {d['ci95'][1]:+.2f}]"
                     for a, d in diff["payoffs"].items()]
             lines.append("  payoff change  " + "; ".join(pays))
     lines += ["", f"method: {cmp['method']}"]
     return lines
+
+
+def _discordant(d: dict[str, Any]) -> str:
+    """``+3 / -1``: the seeds on which the arm gained and lost the outcome."""
+    pairs = d.get("discordant", {"gained": 0, "lost": 0})
+    return f"+{pairs['gained']} / -{pairs['lost']}"
+
 
 
 def _pct(x: float) -> str:

@@ -10,14 +10,11 @@ import dataclasses
 import gc
 from collections.abc import Iterable, Mapping
 
-from brinkmanship.analysis.counterfactual import ForcingPolicy
+from brinkmanship.analysis.counterfactual import run_prepared
 from brinkmanship.analysis.rows import Row, row_of
 from brinkmanship.analysis.study import Study, import_modules
 from brinkmanship.engine.budgets import Budgets
 from brinkmanship.engine.run import Run
-from brinkmanship.games import simulate
-from brinkmanship.policies.base import Policy
-from brinkmanship.policies.registry import make_policy
 
 _STUDIES: dict[tuple[str, tuple[tuple[str, int], ...]], Study] = {}
 YOUNG_COLLECTION_EVERY = 100_000
@@ -57,13 +54,8 @@ def study_of(fingerprint: str, blob: bytes, budgets: Mapping[str, int] | None = 
 
 def simulate_arm(study: Study, arm: str, seed: int) -> Run:
     """One run of ``arm`` of the study: the same log on every backend and every call."""
-    prep = study.prepared(arm)
     # Fresh decision-makers every run: policies may keep state within a run.
-    policies: dict[str, Policy | str] = dict(study.policies)
-    for actor in {f.actor for f in prep.force}:
-        policies[actor] = ForcingPolicy(make_policy(study.policies[actor]), prep.force)
-    iv = dataclasses.replace(prep.interventions, budgets=study.budgets)
-    return simulate(prep.scenario, policies, seed, iv)
+    return run_prepared(study.prepared(arm), study.policies, seed, study.budgets)
 
 
 def run_seeds(study: Study, arm: str, seeds: Iterable[int]) -> list[Row]:

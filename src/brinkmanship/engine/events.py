@@ -31,7 +31,7 @@ EventDict = dict[str, Any]
 EventKind = Literal[
     "start", "end", "decision", "send", "deliver", "offer", "belief", "action_start",
     "action", "chain", "rung", "war", "incident", "response", "hold", "release", "order_sent",
-    "order", "activate", "deadline", "meeting", "settlement", "reaction"]
+    "order", "activate", "deadline", "meeting", "settlement", "reaction", "type"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 AskReason = Literal["start", "wake", "decision point", "meeting", "message", "action",
@@ -230,6 +230,16 @@ class BeliefEvent(_Common):
     after: Annotated[float, Field(description="Its value after (log-odds).")]
 
 
+class TypeEvent(_Common):
+    """A side's hidden type, drawn at the start from the common prior: the ground truth,
+    which only that side's actors observe."""
+
+    kind: Annotated[Literal["type"], _KIND]
+    actor: Annotated[str, Field(description="The side's leader.")]
+    side: Annotated[str, Field(description="The side whose type was drawn.")]
+    type: Annotated[str, Field(description="The type drawn (an id of the side's 'types').")]
+
+
 class MeetingEvent(_Common):
     """A meeting begins or ends."""
 
@@ -388,7 +398,8 @@ Event = Annotated[
     StartEvent | EndEvent | DecisionEvent | SendEvent | DeliverEvent | OfferEvent
     | BeliefEvent | ActionStartEvent | ActionEvent | ChainEvent | RungEvent | WarEvent
     | IncidentEvent | ResponseEvent | HoldEvent | ReleaseEvent | OrderSentEvent | OrderEvent
-    | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent,
+    | ActivateEvent | DeadlineEvent | MeetingEvent | SettlementEvent | ReactionEvent
+    | TypeEvent,
     Field(discriminator="kind")]
 """Any one event of the log, told apart by its ``kind``."""
 

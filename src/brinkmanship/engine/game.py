@@ -103,6 +103,12 @@ class Game:
         self._sim.begin()
 
     # -- where the game stands -----------------------------------------------------------
+    def __repr__(self) -> str:
+        seats = ", ".join(sorted(self.seats)) or "none"
+        state = "over" if self.over else f"at {self.now.isoformat()}"
+        return (f"<Game {self.scenario.scenario.id} seed {self.seed}: seats {seats}; "
+                f"{len(self.events)} events, {state}>")
+
     @property
     def over(self) -> bool:
         """Whether the run has reached its closing ``end`` event."""

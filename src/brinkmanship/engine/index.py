@@ -33,7 +33,10 @@ class Index:
     issues: dict[str, s.Issue] = field(init=False)
     utilities: dict[str, s.Utility] = field(init=False)
     reaction_drafts: set[str] = field(init=False)
+    reports_on: dict[str, list[s.Message]] = field(init=False)
     deciders: list[str] = field(init=False)
+    subordinates: list[str] = field(init=False)
+    types: dict[str, list[s.SideType]] = field(init=False)
     letter_routes: dict[str, list[tuple[str, str]]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,11 +66,22 @@ class Index:
                 f"action:{resp.trigger.action}"
             self.responses_on[key].append(resp)
         self.reaction_drafts = {r.message for r in sc.reactions if r.message}
+        # Reports the engine sends on a trigger, keyed like responses ('incident:ID').
+        self.reports_on = defaultdict(list)
+        for msg in sc.messages:
+            if msg.sent_on is not None:
+                t = msg.sent_on
+                key = f"incident:{t.incident}" if t.incident else f"action:{t.action}"
+                self.reports_on[key].append(msg)
+                self.reaction_drafts.add(msg.id)
         senders = {m.sender for m in sc.messages if m.id not in self.reaction_drafts}
         leaders = set(self.leader_of.values())
         self.letter_routes = {w: routes for w in letter_writers(sc)
                               if (routes := letter_routes(sc, w))}
-        self.deciders = sorted(leaders | senders | set(self.letter_routes))
+        self.subordinates = sorted(a.id for a in sc.actors if a.decides and a.id not in leaders)
+        self.deciders = sorted(leaders | senders | set(self.letter_routes) |
+                               set(self.subordinates))
+        self.types = {x.id: list(x.types) for x in sc.sides if x.types}
 
     def seconds(self, moment: datetime) -> int:
         """Seconds from the scenario's start to ``moment``."""
@@ -77,6 +91,20 @@ class Index:
         """Channels ``a`` may send over and ``b`` hears, in scenario order."""
         return [c.id for c in self.sc.channels if a in c.members and b in c.members and
                 (c.senders is None or a in c.senders)]
+
+    def about(self, msg: s.Message) -> str:
+        """The side a message's signals are about: its ``about``, else its sender's."""
+        return msg.about or self.side_of[msg.sender]
+
+    def type_utility(self, actor: str, side_type: str | None) -> s.Utility | None:
+        """``actor``'s utility while its side is of ``side_type`` (its declared one else)."""
+        if side_type is not None:
+            for kind in self.types.get(self.side_of[actor], []):
+                if kind.id == side_type:
+                    found = next((u for u in kind.utilities if u.actor == actor), None)
+                    if found is not None:
+                        return found
+        return self.utilities.get(actor)
 
     def counterpart_leaders(self, actor: str) -> list[str]:
         """Leaders of sides other than ``actor``'s."""

@@ -61,6 +61,7 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
                                       at(m.sent_at), m.received_at is not None)
                            for m in world.messages.values()
                            if m.sender == actor and m.id.startswith(LETTER_PREFIX)),
+        side_type=world.types.get(side),
     )
 
 
@@ -86,6 +87,9 @@ def known_flags(world: World, side: str) -> frozenset[str]:
         elif kind == "happened":
             inc = ix.incidents.get(what)
             ok = inc is None or inc.public or ix.forces[inc.force].side == side
+        elif kind == "type":
+            # A hidden type is known to its own side only.
+            ok = what.partition(":")[0] == side
         else:
             ok = True
         if ok:
@@ -152,9 +156,12 @@ def options(world: World, actor: str, closed: frozenset[str]) -> list[Option]:
     for resp in ix.sc.responses:
         if resp.authorised_by == actor and resp.holdable:
             out.append(Option("release" if world.held[resp.id] else "hold", resp.id))
-    if ix.leader_of.get(ix.side_of[actor]) == actor:
+    leads = ix.leader_of.get(ix.side_of[actor]) == actor
+    if leads or actor in ix.subordinates:
+        # A leader switches its side's orders; a decider below it, the orders it holds.
         for order in ix.sc.standing_orders:
-            if ix.side_of[order.holder] == ix.side_of[actor]:
+            if ix.side_of[order.holder] == ix.side_of[actor] and (leads or
+                                                                  order.holder == actor):
                 active = world.orders[order.id]
                 out.append(Option("order_off" if active else "order_on", order.id))
     return out

@@ -24,7 +24,7 @@ from brinkmanship.engine.index import Index
 from brinkmanship.engine.observe import channel_open, observe, stress_of
 from brinkmanship.engine.streams import Streams, lognormal_seconds
 from brinkmanship.engine.world import LETTER_PREFIX
-from brinkmanship.mechanics.channels import Reading, distort, latency_seconds
+from brinkmanship.mechanics.channels import Reading, biased, distort, latency_seconds
 from brinkmanship.mechanics.conditions import holds
 from brinkmanship.mechanics.incidents import hazard_per_hour
 from brinkmanship.mechanics.negotiation import settlement_terms
@@ -60,16 +60,23 @@ class Interventions:
     arrivals: Mapping[str, datetime] = field(default_factory=dict)
     until: datetime | None = None
     budgets: Budgets = field(default_factory=Budgets)
+    # Both False in a replay: a held response stays held, and no escalation chain runs on
+    # by chance, as the record says (an action that happened is a deed in the record).
+    hold_failures: bool = True
+    chains: bool = True
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe form, for saved games."""
+        # hold_failures and chains are written only when off, so that saved games of
+        # ordinary runs read as they always have.
+        extra = {name: False for name in ("hold_failures", "chains") if not getattr(self, name)}
         return {"hazards": self.hazards, "distortion": self.distortion,
                 "forbid_incidents": sorted(self.forbid_incidents),
                 "force_incidents": [[iso_utc(when), inc] for when, inc in self.force_incidents],
                 "closed_channels": sorted(self.closed_channels),
                 "arrivals": {mid: iso_utc(when) for mid, when in sorted(self.arrivals.items())},
                 "until": iso_utc(self.until) if self.until is not None else None,
-                "budgets": self.budgets.to_data()}
+                "budgets": self.budgets.to_data(), **extra}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Interventions:
@@ -87,7 +94,9 @@ class Interventions:
             arrivals={str(mid): _instant(when)
                       for mid, when in dict(data.get("arrivals", {})).items()},
             until=_instant(data["until"]) if data.get("until") is not None else None,
-            budgets=Budgets.from_data(data.get("budgets", {})))
+            budgets=Budgets.from_data(data.get("budgets", {})),
+            hold_failures=bool(data.get("hold_failures", True)),
+            chains=bool(data.get("chains", True)))
 
 
 def _instant(text: Any) -> datetime:
@@ -129,6 +138,8 @@ class Simulation(k.Kernel):
         """The start of the run: its first event, the agenda's fixed occurrences, hazards."""
         sc = self.ix.sc
         self.emit("start", scenario=sc.scenario.id, seed=self.seed)
+        for side, kinds in sorted(self.ix.types.items()):
+            self.draw_type(side, kinds)
         for order in sc.standing_orders:
             if order.activates_at is not None:
                 self.at(self.ix.seconds(order.activates_at), k.ACTIVATE, self.activate, order)
@@ -155,6 +166,17 @@ class Simulation(k.Kernel):
             self.at(0, k.DECIDE, self.ask, actor, "start")
         self.refresh_hazards()
 
+    def draw_type(self, side: str, kinds: list[s.SideType]) -> None:
+        """A side's hidden type, drawn from the common prior on its own stream."""
+        u = float(self.rng("type", side).random()) * sum(k.prior for k in kinds)
+        acc, drawn = 0.0, kinds[-1]
+        for kind in kinds:
+            acc += kind.prior
+            if u < acc:
+                drawn = kind
+                break
+        self.emit("type", actor=self.ix.leader_of[side], side=side, type=drawn.id)
+
     def finish(self) -> None:
         """The closing ``end`` event, with the outcome and every actor's payoff."""
         self.close_clock()
@@ -172,7 +194,7 @@ class Simulation(k.Kernel):
             war = {k_: w.war[k_] for k_ in ("started_by", "side", "via", "origin", "path")}
             war.update(rung=w.rung, level=w.level, began=w.war["t"])
         pay = payoffs(self.ix, kind, agreed, w.rung if w.war else None, w.public_proposals,
-                      w.costs)
+                      w.costs, w.types, w.action_counts)
         self.emit("end", outcome={"kind": kind, "at": at, "public_terms": public,
                                   "private_terms": private, "payoffs": pay, "war": war})
 
@@ -271,6 +293,8 @@ class Simulation(k.Kernel):
         reading = Reading(dict(terms), dict(signals))
         if self.iv.distortion:
             reading = distort(ch, terms, signals, self.rng("distortion", channel))
+        if ch.bias:
+            reading = biased(ch, reading)
         arrives = self.now + delay + reading.extra_seconds
         written = {} if text is None else {"text": text}
         ev = self.emit("send", cause, id=mid, draft=draft, type=kind, actor=sender, to=to,
@@ -305,7 +329,9 @@ class Simulation(k.Kernel):
             fields["lapses"] = self.iso(fields["lapses_s"])
             self.at(fields["lapses_s"], k.DEADLINE, self.lapse, mid)
         ev = self.emit("deliver", cause, **fields)
-        self.perceive(m.sender, reading.signals, m.channel, m.recipient, m.public, ev["seq"])
+        about = self.ix.about(draft) if draft is not None else None
+        self.perceive(m.sender, reading.signals, m.channel, m.recipient, m.public, ev["seq"],
+                      about)
         if m.public:
             self.check_reactions(reading.terms, ev["seq"])
         if m.kind == "answer" and mid.startswith("accept:") and self.world.war is None:
@@ -359,17 +385,21 @@ class Simulation(k.Kernel):
             self.perceive(actor, dict(eff.signals), None, None, public, cause)
 
     def perceive(self, source: str, signals: dict[str, float], channel: str | None,
-                 reader: str | None, public: bool, cause: int) -> None:
-        """Move beliefs about ``source``'s side of those who learn of a signal (M8)."""
+                 reader: str | None, public: bool, cause: int, about: str | None = None) -> None:
+        """Move beliefs about ``about`` (by default ``source``'s side) of those who learn of
+        a signal (M8): the message's reader, and for a public signal the other sides'
+        leaders and the deciders below them."""
         if not signals:
             return
         ix, w = self.ix, self.world
-        about = ix.side_of[source]
+        about = about or ix.side_of[source]
         weight = ix.sc.perception.authority_weights.get(
             ix.channels[channel].authority if channel else "official", 1.0)
         readers = [reader] if reader else []
         if public:
             readers += [a for a in ix.counterpart_leaders(source) if a not in readers]
+            readers += [a for a in ix.subordinates
+                        if ix.side_of[a] != ix.side_of[source] and a not in readers]
         priors = {b.actor: b for b in ix.sc.beliefs if b.about == about}
         for who in readers:
             if who not in priors or who not in w.beliefs or about not in w.beliefs[who]:
@@ -415,7 +445,8 @@ class Simulation(k.Kernel):
         seq = ev["seq"]
         self.consequences(action.effects, action.actor, action.public, seq)
         for link in self.ix.links_after.get(action.id, []):
-            fired = bool(self.rng("chain", link.id).random() < link.probability)
+            fired = self.iv.chains and \
+                bool(self.rng("chain", link.id).random() < link.probability)
             chain_ev = self.emit("chain", seq, link=link.id, after=link.after, then=link.then,
                                  fired=fired)
             if fired:
@@ -424,10 +455,14 @@ class Simulation(k.Kernel):
                                           lat.spread, lat.min_hours)
                 self.at(self.now + delay, k.CHAIN, self.chain_fire, link, chain_ev["seq"])
         self.trigger_responses(f"action:{action.id}", seq)
+        self.trigger_reports(f"action:{action.id}", seq)
         if action.public and action.kind == "military":
             for leader in self.ix.counterpart_leaders(action.actor):
                 if leader in self.deciders:
                     self.ask(leader, "action")
+            for below in self.ix.subordinates:
+                if self.ix.side_of[below] != side and below in self.deciders:
+                    self.ask(below, "action")
 
     def chain_fire(self, link: s.ChainLink, cause: int) -> None:
         action = self.ix.actions[link.then]
@@ -493,9 +528,13 @@ class Simulation(k.Kernel):
             hz.rate = -1.0  # forces a re-rating in refresh_hazards
         self.consequences(inc.effects, force.command, inc.public, ev["seq"])
         self.trigger_responses(f"incident:{inc_id}", ev["seq"])
+        self.trigger_reports(f"incident:{inc_id}", ev["seq"])
         for side, leader in sorted(self.ix.leader_of.items()):
             if (inc.public or side == force.side) and leader in self.deciders:
                 self.ask(leader, "incident")
+        for below in self.ix.subordinates:
+            if (inc.public or self.ix.side_of[below] == force.side) and below in self.deciders:
+                self.ask(below, "incident")
 
     def trigger_responses(self, key: str, cause: int) -> None:
         """Schedule the responses that this occurrence of ``key`` (already counted) sets off."""
@@ -508,9 +547,22 @@ class Simulation(k.Kernel):
             self.at(self.now + int(resp.delay_hours * 3600), k.RESPONSE, self.respond, resp,
                     cause)
 
+    def trigger_reports(self, key: str, cause: int) -> None:
+        """Send the reports this occurrence of ``key`` (already counted) sets off, once each,
+        over a channel that is open."""
+        kind, ident = key.split(":", 1)
+        counts = self.world.incident_counts if kind == "incident" else self.world.action_counts
+        for msg in self.ix.reports_on.get(key, []):
+            assert msg.sent_on is not None
+            if msg.sent_on.sets_off(counts.get(ident, 0)) and \
+                    f"sent:{msg.id}" not in self.world.flags and \
+                    channel_open(self.world, msg.channel, self.iv.closed_channels):
+                self.send_draft(msg, cause)
+
     def respond(self, resp: s.Response, cause: int) -> None:
         held = self.world.held[resp.id]
-        failed = held and bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
+        failed = held and self.iv.hold_failures and \
+            bool(self.rng("hold", resp.id).random() < resp.hold_failure_probability)
         fires = not held or failed
         action = self.ix.actions[resp.action]
         if fires and not holds(action.requires, self.world):

@@ -38,6 +38,12 @@ class Run:
     def outcome(self) -> Outcome:
         return outcome_of(self.events)
 
+    def __repr__(self) -> str:
+        out = self.outcome if self.events and self.events[-1]["kind"] == "end" else None
+        ended = f"{out.kind} at {out.at}" if out else "not ended"
+        return (f"<Run {self.scenario.scenario.id} seed {self.seed}: {ended}, "
+                f"{len(self.events)} events>")
+
     def jsonl(self) -> str:
         """The event log, one JSON object a line, byte-identical for identical inputs."""
         return "".join(dump_event(e) + "\n" for e in self.events)

@@ -22,6 +22,7 @@ from brinkmanship.engine.events import (
     ReleaseEvent,
     RungEvent,
     SendEvent,
+    TypeEvent,
 )
 from brinkmanship.engine.events import EventDict as Event
 from brinkmanship.engine.index import Index
@@ -30,6 +31,11 @@ from brinkmanship.scenario.schema import Effects
 LETTER_PREFIX = "letter:"
 """How the ids of composed letters begin (``letter:1``, ``letter:2``... in a run): no
 draft's id has a colon."""
+
+
+def type_flag(side: str, side_type: str) -> str:
+    """The flag set while ``side`` is of ``side_type``; only that side knows it."""
+    return f"type:{side}:{side_type}"
 
 
 @dataclass
@@ -90,6 +96,7 @@ class World:
     seen_incidents: dict[str, int] = field(default_factory=dict)
     sightings: list[Event] = field(default_factory=list)
     public_proposals: dict[str, dict[str, str]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
     letters_written: int = 0
     # Observation views of messages and sightings, built once each: a cache, not state.
@@ -222,6 +229,10 @@ class World:
     def _on_war(self, ev: Event) -> None:
         self.war = ev
         self.flags.add("war")
+
+    def _on_type(self, ev: TypeEvent) -> None:
+        self.types[ev["side"]] = ev["type"]
+        self.flags.add(type_flag(ev["side"], ev["type"]))
 
     def _on_activate(self, ev: ActivateEvent) -> None:
         self.orders[ev["order"]] = True

@@ -51,6 +51,14 @@ def distort(channel: Channel, terms: dict[str, str], signals: dict[str, float],
     return Reading(dict(terms), dict(signals))
 
 
+def biased(channel: Channel, reading: Reading) -> Reading:
+    """``reading`` as the channel's reader takes it: its ``bias`` added to the signals."""
+    signals = dict(reading.signals)
+    for var, shift in sorted(channel.bias.items()):
+        signals[var] = round(signals.get(var, 0.0) + shift, 6)
+    return Reading(reading.terms, signals, reading.distortion, reading.extra_seconds)
+
+
 def _scale(signals: dict[str, float], factor: float) -> dict[str, float]:
     """Threatening readings (resolve and imminence up, control down) scaled by ``factor``."""
     out = {}

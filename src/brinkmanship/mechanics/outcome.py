@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from brinkmanship.engine.index import Index
@@ -9,10 +10,18 @@ from brinkmanship.mechanics.negotiation import walked_back
 
 
 def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
-            proposals: dict[str, dict[str, str]], costs: dict[str, float]) -> dict[str, float]:
-    """Each actor with a utility: its payoff for this outcome."""
+            proposals: dict[str, dict[str, str]], costs: dict[str, float],
+            types: Mapping[str, str] | None = None,
+            actions: Mapping[str, int] | None = None) -> dict[str, float]:
+    """Each actor with a utility: its payoff for this outcome (its side's type's utility
+    where ``types`` gives its side one that declares it)."""
     out: dict[str, float] = {}
-    for actor, u in sorted(ix.utilities.items()):
+    utilities = dict(ix.utilities)
+    for side, side_type in (types or {}).items():
+        for kind_ in ix.types.get(side, []):
+            if kind_.id == side_type:
+                utilities.update({u.actor: u for u in kind_.utilities})
+    for actor, u in sorted(utilities.items()):
         if kind == "settlement":
             value = u.settlement
             for issue in ix.sc.issues:
@@ -23,7 +32,8 @@ def payoffs(ix: Index, kind: str, agreed: dict[str, str], war_rung: str | None,
             value = war_value(ix, u.war, war_rung)
         else:
             value = u.unresolved
-        out[actor] = round(value - costs.get(actor, 0.0), 6)
+        sunk = sum(u.action_costs.get(a, 0.0) * n for a, n in (actions or {}).items())
+        out[actor] = round(value - costs.get(actor, 0.0) - sunk, 6)
     return out
 
 

@@ -43,6 +43,7 @@ def turn_screen(ix: Index, view: TurnView, counsel: dict[str, Any] | None) -> Re
     parts += _reports(view)
     parts += _forces(view)
     parts += _deadlines(view)
+    parts += _types(view)
     if counsel is not None:
         parts += _counsel(ix, counsel)
     parts.append(_options(view))
@@ -158,6 +159,22 @@ def _deadlines(view: TurnView) -> list[RenderableType]:
         return []
     out: list[RenderableType] = [_section("Deadlines you know of")]
     out += [_item(f"{d.at.text}: {d.deadline.name}") for d in view.deadlines]
+    return out
+
+
+def _types(view: TurnView) -> list[RenderableType]:
+    """Hidden types: the seat's own side's (its secret), the priors over the others'."""
+    if view.side_type is None and not view.type_priors:
+        return []
+    out: list[RenderableType] = [_section("Hidden types")]
+    if view.side_type is not None:
+        out.append(_item(f"your side is {escape(view.side_type.name)} (the others do not "
+                         "know it)"))
+    sides: dict[str, list[str]] = {}
+    for p in view.type_priors:
+        sides.setdefault(p.side.name, []).append(f"{escape(p.type.name)} {p.prior:.0%}")
+    out += [_item(f"{escape(side)} may be: {', '.join(kinds)} (the common prior)")
+            for side, kinds in sides.items()]
     return out
 
 

@@ -191,6 +191,8 @@ class Observation:
     meeting: str | None = None
     letter_form: LetterForm | None = None
     letters_sent: tuple[SentLetter, ...] = ()
+    side_type: str | None = None
+    """The hidden type of the actor's own side, where its side has types (never another's)."""
 
 
 @dataclass

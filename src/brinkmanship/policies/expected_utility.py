@@ -153,6 +153,11 @@ class Lookahead:
                ) -> tuple[Pair, Reply | None]:
         """The value pair (mine, the other's) of taking ``opt`` now, and the likely reply,
         looking ``depth`` replies ahead (the look-ahead's own depth unless given)."""
+        return self._after(s, self.first_step(s, opt), 1, self.depth if depth is None else depth)
+
+    def first_step(self, s: Situation, opt: Option) -> Step:
+        """The step ``opt`` takes from ``s``, the decision being weighed (the memos are
+        reckoned from its time)."""
         if s.t != self.root_t or not self._until:
             self.root_t = s.t
             self._spent = 0
@@ -166,7 +171,18 @@ class Lookahead:
         if step is None:
             step = self._first[(s, opt)] = self.moves.step(s, self.players[0].actor,
                                                            WAIT if opt == WAIT else opt)
-        return self._after(s, step, 1, self.depth if depth is None else depth)
+        return step
+
+    def answer(self, s: Situation, opt: Option) -> Pair:
+        """The value pair of the other side answering with ``opt`` in ``s`` (a situation
+        after a first step), the leader answering in turn to the look-ahead's depth."""
+        step = self.moves.step(s, self.players[1].actor, opt)
+        return self._after(s, step, 0, self.depth - 1)[0]
+
+    def ending(self, s: Situation, step: Step, k: int, conts: list[tuple[float, Pair]]) -> Vec:
+        """Player ``k``'s value of a first ``step`` from ``s`` whose branches lead to the
+        value pairs ``conts`` (as the look-ahead reckons the rest of a step)."""
+        return self._ending(s, step, k, conts)
 
     def _forget(self) -> None:
         """Drop what serves one decision only. Nodes, leaves and the values of carrying on
@@ -236,6 +252,8 @@ class Lookahead:
                 v = add_scaled(v, pair[k], p)
         v = discounted(v, step.hours, pl.rho, pl.stakes.unresolved)
         v = self._transit(s, k, step.hours, v)
+        if step.acts:
+            v = add(v, pl.stakes.acts(step.acts))
         if not step.costs:
             return v
         cost = sum(c for who, c in step.costs if who == pl.stakes.holder)

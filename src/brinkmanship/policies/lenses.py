@@ -25,7 +25,9 @@ from brinkmanship.policies.advisers import Voice, named, positions
 from brinkmanship.policies.base import Decision, Observation, Option
 from brinkmanship.policies.crisis_model import CrisisModel, Row, crisis_model
 from brinkmanship.policies.expected_utility import quantal
+from brinkmanship.policies.hidden_types import Belief, Types, posterior
 from brinkmanship.policies.moves import WAIT
+from brinkmanship.policies.picture import CLOCK_STEP_S
 from brinkmanship.policies.situation import Situation
 from brinkmanship.policies.values import Vec, dot, weights_vec
 from brinkmanship.scenario.schema import UTILITY_TERMS, Scenario
@@ -44,6 +46,7 @@ class _Weighing:
     weights: Vec
     precision: float
     voices: list[Voice]
+    situation: Situation
 
 
 class LensesPolicy:
@@ -59,6 +62,18 @@ class LensesPolicy:
         self.accepted: str | None = None
         self.started: set[str] = set()
         self.orders_sent: dict[str, int] = {}
+        ix = self.model.ix
+        side = ix.side_of[actor]
+        # Hidden types: the common prior over each other typed side, moved by Bayes' rule on
+        # its leader's deeds; and how the counterpart is pictured reading this side's type.
+        self.type_beliefs: dict[str, Belief] = {
+            x: tuple((k.id, k.prior) for k in kinds) for x, kinds in sorted(ix.types.items())
+            if x != side}
+        self.read_as: Belief | None = tuple((k.id, k.prior) for k in ix.types[side]) \
+            if side in ix.types else None
+        self.deeds_read: set[tuple[str, str]] = set()
+        self.before: Situation | None = None
+        self.readings: list[dict[str, Any]] = []
 
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
         if self.accepted is not None:
@@ -66,6 +81,11 @@ class LensesPolicy:
             return Decision(trace={"model": self.name, "chosen": "wait",
                                    "why": f"awaiting the settlement its acceptance of "
                                           f"{self.accepted} makes"})
+        typed = bool(self.model.ix.types)
+        if typed:
+            situation = self.model.picture.situation(obs)
+            self._read_deeds(obs, situation)
+            self.before = situation
         if not obs.options:
             return Decision()  # nothing to weigh; the engine asks again when news comes
         w = self._weigh(obs)
@@ -74,8 +94,69 @@ class LensesPolicy:
                             w.voices)
         self.weights = self.model.council.persuaded(self.weights, w.voices)
         chosen = w.rows[pick].option
+        if typed:
+            trace["types"] = self._types_trace(obs)
+            self._signalled(chosen, w.situation, w.weights, obs)
         self._remember(chosen, self.model.ix.seconds(obs.now))
         return Decision([] if chosen == WAIT else [chosen], self._wake(obs), trace)
+
+    # -- hidden types ----------------------------------------------------------------------
+    def _types(self, obs: Observation) -> Types | None:
+        if not self.model.ix.types:
+            return None
+        return Types(obs.side_type, tuple(sorted(self.type_beliefs.items())), self.read_as)
+
+    def _read_deeds(self, obs: Observation, now: Situation) -> None:
+        """Bayes' rule on the deeds of each typed side's leader seen since the last
+        decision: each type's chance of the deed, pictured in its shoes where the actor last
+        pictured the crisis (before the deed), at the time it was chosen."""
+        ix = self.model.ix
+        leaders = {ix.leader_of[x]: x for x in self.type_beliefs}
+        deeds: list[tuple[str, Option, int]] = []
+        for m in obs.inbox:
+            if m.sender in leaders and m.draft and ("message", m.id) not in self.deeds_read:
+                self.deeds_read.add(("message", m.id))
+                deeds.append((m.sender, Option("send", m.draft), ix.seconds(m.sent_at)))
+        for n, seen in enumerate(obs.sightings):
+            action = ix.actions.get(seen.id) if seen.kind == "action" else None
+            if action is not None and action.actor in leaders and \
+                    ("action", str(n)) not in self.deeds_read:
+                self.deeds_read.add(("action", str(n)))
+                chosen = ix.seconds(seen.at) - int(action.duration_hours * 3600)
+                deeds.append((action.actor, Option("act", action.id), chosen))
+        for sender, deed, chosen in deeds:
+            base = self.before or now
+            at = max(base.t, (chosen // CLOCK_STEP_S) * CLOCK_STEP_S)
+            then = base if at == base.t else base.but(t=at)
+            side = leaders[sender]
+            prior = self.type_beliefs[side]
+            reader = self.model.reading(then, sender, self.weights, obs.side_type)
+            likelihood = reader.likelihood(then, prior, deed)
+            if likelihood is None:
+                continue
+            self.type_beliefs[side] = after = posterior(prior, likelihood)
+            self.readings.append({"side": side, "deed": deed.key,
+                                  "likelihood": {k: _sig(p) for k, p in likelihood.items()},
+                                  "before": dict(prior), "after": dict(after)})
+
+    def _signalled(self, chosen: Option, s: Situation, weights: Vec, obs: Observation) -> None:
+        """After a deed the counterpart sees, picture it reading this side's type anew."""
+        if self.read_as is None or obs.side_type is None or chosen == WAIT:
+            return
+        versus = self.model.versus(s, chosen)
+        if versus == self.actor or self.model.dm.type_levels <= 1:
+            return
+        reader = self.model.reader(s, versus, weights, obs.side_type)
+        self.read_as = reader.read_of(s, self.read_as, chosen)
+
+    def _types_trace(self, obs: Observation) -> dict[str, Any]:
+        out: dict[str, Any] = {"beliefs": {x: dict(b) for x, b in self.type_beliefs.items()},
+                               "read": self.readings}
+        if obs.side_type is not None:
+            out["mine"] = obs.side_type
+            out["read_as"] = dict(self.read_as or ())
+        self.readings = []
+        return out
 
     def _weigh(self, obs: Observation) -> _Weighing:
         """The options the leader weighs now, scored and given their chances."""
@@ -84,13 +165,13 @@ class LensesPolicy:
         meeting = obs.meeting if obs.reason == "meeting" else None
         situation = model.picture.situation(obs)
         options = self._admissible(model.undominated(obs.options), situation, t, meeting)
-        rows = model.evaluate(situation, options, self.weights)
+        rows = model.evaluate(situation, options, self.weights, self._types(obs))
         voices = model.council.present(meeting)
         weights = model.council.combined(self.weights, voices)
         precision = model.council.precision(t / 3600, obs.stress)
         scores = [dot(weights, r.value) for r in rows]
         return _Weighing(rows, scores, self._chances(rows, scores, precision), weights,
-                         precision, voices)
+                         precision, voices, situation)
 
     def counsel(self, obs: Observation, shown: int = 3) -> dict[str, Any]:
         """What the model would weigh now, without deciding or changing anything.
@@ -216,7 +297,18 @@ def _row(row: Row, key: str, score: float, p: float) -> dict[str, Any]:
                                                                     strict=True) if abs(v) > 5e-4}}
     if row.reply is not None:
         out["reply"] = {"option": row.reply.option, "p": row.reply.probability}
+    if row.by_type:
+        out["by_type"] = [{"type": k, "belief": round(p, 4),
+                           **({"reply": {"option": r.option, "p": r.probability}} if r else {})}
+                          for k, p, r in row.by_type]
+    if row.read_as:
+        out["read_as"] = {k: round(p, 4) for k, p in row.read_as}
     return out
+
+
+def _sig(p: float) -> float:
+    """A probability to six significant digits (likelihoods can be tiny)."""
+    return float(f"{p:.6g}")
 
 
 def _why(keys: list[str], scores: list[float], probs: list[float], order: list[int],

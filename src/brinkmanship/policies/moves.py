@@ -41,6 +41,7 @@ class Step:
     war: Pmf | None = None
     branches: tuple[tuple[float, Situation], ...] = ()
     costs: tuple[tuple[str, float], ...] = ()
+    acts: tuple[str, ...] = ()
 
 
 class Moves:
@@ -66,6 +67,9 @@ class Moves:
         self.bias = {(b.actor, b.about): b.threat_bias for b in sc.beliefs}
         self.opens = {c.id: (ix.seconds(c.opens) if c.opens else None) for c in sc.channels}
         self._pmfs: dict[tuple[str, frozenset[str]], Pmf] = {}
+        utilities = [*sc.utilities, *(u for x in sc.sides for k in x.types for u in k.utilities)]
+        self.costly = frozenset(a for u in utilities for a in u.action_costs)
+        """Actions some utility puts a cost on (steps name them, for the stakes to price)."""
 
     # -- options -------------------------------------------------------------------------
     def options(self, s: Situation, actor: str) -> list[Option]:
@@ -123,7 +127,8 @@ class Moves:
             return step
         # Built directly: ``dataclasses.replace`` would cost several times as much.
         return Step(step.hours, step.settle, step.war,
-                    tuple((p, _passed_on(b, passed)) for p, b in step.branches), step.costs)
+                    tuple((p, _passed_on(b, passed)) for p, b in step.branches), step.costs,
+                    step.acts)
 
     def _step(self, s: Situation, actor: str, opt: Option) -> Step:
         if opt == WAIT:
@@ -223,9 +228,11 @@ class Moves:
         if action.public:
             after = self._perceive(after, action.actor, eff.signals, "official", None, True)
         p_war = sum(pmf)
+        acts = (action.id,) if action.id in self.costly else ()
         if p_war >= 1.0 - 1e-12:
-            return Step(hours, war=pmf)
-        return Step(hours, war=pmf if p_war > 0 else None, branches=((1.0 - p_war, after),))
+            return Step(hours, war=pmf, acts=acts)
+        return Step(hours, war=pmf if p_war > 0 else None, branches=((1.0 - p_war, after),),
+                    acts=acts)
 
     def _order(self, s: Situation, opt: Option) -> Step:
         order = self.ix.orders[opt.target]

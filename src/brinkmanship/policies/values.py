@@ -84,8 +84,9 @@ class Stakes:
     _wars: dict[tuple[float, ...], Vec] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, ix: Index, holder: str) -> Stakes:
-        u = ix.utilities.get(holder) or Utility(actor=holder)
+    def of(cls, ix: Index, holder: str, utility: Utility | None = None) -> Stakes:
+        """``holder``'s stakes: its declared utility, or ``utility`` (a hidden type's)."""
+        u = utility or ix.utilities.get(holder) or Utility(actor=holder)
         wars = tuple(war_value(ix, u.war, r.id) for r in ix.sc.ladder)
         return cls(holder, u, {i.id: i.status_quo for i in ix.sc.issues}, wars)
 
@@ -115,6 +116,12 @@ class Stakes:
             value += u.terms.get(issue, {}).get(agreed.get(issue, default), 0.0)
         lost = u.audience_cost * len(walked_back(proposed, agreed)) if proposed else 0.0
         return self._out((u.settlement, value, -lost, 0.0, 0.0, 0.0, 0.0))
+
+    def acts(self, actions: tuple[str, ...]) -> Vec:
+        """What taking ``actions`` costs at home (sunk, whatever follows), in the audience
+        term."""
+        costs = self.utility.action_costs
+        return self.term(AUDIENCE, -sum(costs.get(a, 0.0) for a in actions))
 
     def war(self, pmf: tuple[float, ...], war_from: int) -> Vec:
         """Expected war value of a distribution over war rungs, unconditional on war."""

@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from brinkmanship.scenario.letters import letter_routes
-from brinkmanship.scenario.schema import UTILITY_TERMS, Condition, Effects, Scenario
+from brinkmanship.scenario.schema import (
+    UTILITY_TERMS,
+    Condition,
+    Effects,
+    Scenario,
+    Side,
+    Utility,
+)
 from brinkmanship.scenario.timeparse import zone
 
 Path_ = tuple[str | int, ...]
@@ -131,6 +138,11 @@ def _check_people(r: _Refs) -> None:
         r.ref(("actors", i, "side"), actor.side, r.sides, "side")
         r.zone(("actors", i, "zone"), actor.zone)
         r.ref(("actors", i, "serves"), actor.serves, r.actors, "actor")
+        if actor.decides and actor.kind == "third_party":
+            r.bad(("actors", i, "decides"), "a third party acts through its reactions; only "
+                  "an actor of a side's own chain of command decides below its leader")
+    for i, side in enumerate(sc.sides):
+        _check_types(r, i, side)
     for i, issue in enumerate(sc.issues):
         ids = [o.id for o in issue.options]
         if len(set(ids)) != len(ids):
@@ -138,6 +150,34 @@ def _check_people(r: _Refs) -> None:
         if issue.status_quo not in ids:
             r.bad(("issues", i, "status_quo"), f"{issue.status_quo!r} is not one of the options")
         r.refs(("issues", i, "touches"), issue.touches, r.sides, "side")
+
+
+def _check_types(r: _Refs, i: int, side: Side) -> None:
+    """A side's hidden types: two at least, distinct, priors summing to 1, each utility an
+    actor of the side's, once."""
+    if not side.types:
+        return
+    path: Path_ = ("sides", i, "types")
+    if len(side.types) < 2:
+        r.bad(path, "a side with hidden types declares two or more (one type is no secret)")
+    seen: set[str] = set()
+    for j, kind in enumerate(side.types):
+        if kind.id in seen:
+            r.bad((*path, j, "id"), f"duplicate type id {kind.id!r}")
+        seen.add(kind.id)
+        actors: set[str] = set()
+        for k, u in enumerate(kind.utilities):
+            where = (*path, j, "utilities", k)
+            if r.ref((*where, "actor"), u.actor, r.actors, "actor") and \
+                    r.actors[u.actor].side != side.id:
+                r.bad((*where, "actor"), f"{u.actor!r} is not on side {side.id!r}")
+            if u.actor in actors:
+                r.bad((*where, "actor"), f"a second utility for {u.actor!r} in this type")
+            actors.add(u.actor)
+            _check_utility(r, where, u)
+    total = sum(k.prior for k in side.types)
+    if abs(total - 1.0) > 1e-6:
+        r.bad(path, f"the priors of the types sum to {total:g}, not 1")
 
 
 def _check_world(r: _Refs) -> None:
@@ -268,6 +308,14 @@ def _check_diplomacy(r: _Refs) -> None:
             r.effects(("messages", i, "on_expiry"), msg.on_expiry)
         if msg.kind == "offer" and not (msg.terms or msg.private_terms):
             r.bad(("messages", i, "terms"), "an offer must propose terms")
+        r.ref(("messages", i, "about"), msg.about, r.sides, "side")
+        if msg.sent_on is not None:
+            where = ("messages", i, "sent_on")
+            r.ref((*where, "incident"), msg.sent_on.incident, r.incidents, "incident")
+            r.ref((*where, "action"), msg.sent_on.action, r.actions, "action")
+            if msg.kind in ("offer", "answer") or msg.replies_to:
+                r.bad((*where,), "a report sent on a trigger is a statement, warning or "
+                      "assurance: nobody decides to make it an offer or an answer")
     for i, rea in enumerate(sc.reactions):
         r.ref(("reactions", i, "actor"), rea.actor, r.actors, "actor")
         r.terms(("reactions", i, "on_public_terms"), rea.on_public_terms)
@@ -303,14 +351,7 @@ def _check_minds(r: _Refs) -> None:
             r.ref(("beliefs", i, "chain_beliefs", link), link, r.links, "chain link")
     for i, u in enumerate(sc.utilities):
         r.ref(("utilities", i, "actor"), u.actor, r.actors, "actor")
-        for issue, table in u.terms.items():
-            if r.ref(("utilities", i, "terms", issue), issue, r.issues, "issue"):
-                for option in table:
-                    if option not in r.options[issue]:
-                        r.bad(("utilities", i, "terms", issue, option),
-                              f"issue {issue!r} has no option {option!r}")
-        for rung in u.war:
-            r.ref(("utilities", i, "war", rung), rung, r.rungs, "rung")
+        _check_utility(r, ("utilities", i), u)
     _check_decision_models(r)
     _check_letters(r)
 
@@ -327,6 +368,19 @@ def _check_letters(r: _Refs) -> None:
         if who in r.actors and not letter_routes(r.sc, who):
             r.bad(("letters", "writers", j), f"{who!r} shares no channel it may send on with "
                                              "any recipient of letters")
+
+
+def _check_utility(r: _Refs, path: Path_, u: Utility) -> None:
+    for issue, table in u.terms.items():
+        if r.ref((*path, "terms", issue), issue, r.issues, "issue"):
+            for option in table:
+                if option not in r.options[issue]:
+                    r.bad((*path, "terms", issue, option),
+                          f"issue {issue!r} has no option {option!r}")
+    for rung in u.war:
+        r.ref((*path, "war", rung), rung, r.rungs, "rung")
+    for action in u.action_costs:
+        r.ref((*path, "action_costs", action), action, r.actions, "action")
 
 
 def _check_decision_models(r: _Refs) -> None:
@@ -383,3 +437,53 @@ def _check_history(r: _Refs) -> None:
     r.instant(("history", "outcome", "at"), hist.outcome.at)
     r.terms(("history", "outcome", "public_terms"), hist.outcome.public_terms)
     r.terms(("history", "outcome", "private_terms"), hist.outcome.private_terms)
+
+
+def belief_warnings(sc: Scenario) -> Found:
+    """Signals declared where they can move no belief: nobody who would read them holds a
+    belief about the side they concern. Not errors (a scenario may be unfinished), but
+    `brink validate` says so."""
+    holders = {(b.actor, b.about) for b in sc.beliefs}
+    side_of = {a.id: a.side for a in sc.actors}
+    leaders = {x.leader for x in sc.sides}
+    readers_of_public = leaders | {a.id for a in sc.actors if a.decides}
+    visibility = {c.id: c.visibility for c in sc.channels}
+    bias = {c.id: bool(c.bias) for c in sc.channels}
+    found: Found = []
+
+    def anyone(readers: set[str], about: str) -> bool:
+        return any((who, about) in holders for who in readers)
+
+    for i, msg in enumerate(sc.messages):
+        if not (msg.signals or bias.get(msg.channel)):
+            continue
+        about = msg.about or side_of.get(msg.sender, "")
+        readers = {msg.recipient}
+        if msg.released or visibility.get(msg.channel) == "public":
+            readers |= {a for a in readers_of_public if side_of.get(a) != side_of.get(msg.sender)}
+        if not anyone(readers, about):
+            found.append((("messages", i, "signals"), f"message {msg.id!r} signals about side "
+                          f"{about!r}, but none of its readers ({', '.join(sorted(readers))}) "
+                          "holds a belief about that side: it moves no belief"))
+    for i, action in enumerate(sc.actions):
+        if not action.effects.signals:
+            continue
+        own = side_of.get(action.actor)
+        readers = {a for a in readers_of_public if side_of.get(a) != own} if action.public \
+            else set()
+        if not anyone(readers, own or ""):
+            why = "it is not public" if not action.public else \
+                "no leader or decider of another side holds a belief about its side"
+            found.append((("actions", i, "effects", "signals"),
+                          f"action {action.id!r} signals, but {why}: it moves no belief"))
+    for i, inc in enumerate(sc.incidents):
+        if not inc.effects.signals:
+            continue
+        own = next((f.side for f in sc.forces if f.id == inc.force), "")
+        readers = {a for a in readers_of_public if side_of.get(a) != own} if inc.public \
+            else set()
+        if not anyone(readers, own):
+            found.append((("incidents", i, "effects", "signals"),
+                          f"incident {inc.id!r} signals, but nobody who learns of it holds a "
+                          "belief about its side: it moves no belief"))
+    return found

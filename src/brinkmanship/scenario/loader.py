@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from brinkmanship.scenario.checks import check_references
+from brinkmanship.scenario.checks import belief_warnings, check_references
 from brinkmanship.scenario.errors import Problem, ScenarioError
 from brinkmanship.scenario.schema import Scenario
 
@@ -60,6 +60,16 @@ def load_scenario(name_or_file: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(str(path), [Problem(f"cannot read: {exc.strerror}")]) from None
     return parse_scenario(data, str(path))
+
+
+def scenario_warnings(name_or_file: str | Path) -> list[Problem]:
+    """What `brink validate` warns of in a scenario that loads (signals that can move no
+    belief), each with its field path and line."""
+    path = resolve(str(name_or_file))
+    raw, lines = read_yaml(read_limited(path), str(path))
+    scenario = Scenario.model_validate(raw)
+    return [Problem(msg, _render_path(p), _line_of(p, lines))
+            for p, msg in belief_warnings(scenario)]
 
 
 def read_limited(path: Path, limit: int = MAX_BYTES) -> bytes:

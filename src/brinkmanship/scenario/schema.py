@@ -136,6 +136,22 @@ class Meta(Sourced):
         return self
 
 
+class SideType(Sourced):
+    """One of the kinds a side may be (hard-line or soft-line, say): drawn at the start
+    from the common prior, known to that side only."""
+
+    id: Id = Field(description="The type's id; while the side is of this type the engine "
+                   "sets the flag type:SIDE:ID, which only that side's actors know.")
+    name: str = Field(description="How the story names the type, e.g. 'hard-line'.")
+    prior: Probability = Field(description="The common prior: the chance the side is of this "
+                               "type (the priors of a side's types sum to 1).")
+    utilities: list[Utility] = Field(
+        default_factory=list, description="The payoffs of the side's actors while it is of "
+        "this type, in place of their entries in 'utilities' (its resolve: what war is worth "
+        "to it against conceding).")
+    description: str = Field("", description="What the type means, for readers.")
+
+
 class Side(Strict):
     """A party to the crisis: a state, an alliance, a government."""
 
@@ -150,6 +166,10 @@ class Side(Strict):
         description="Sides this side is allied with (for readers: what an ally does is "
                     "modelled by its reactions and utilities).",
     )
+    types: list[SideType] = Field(
+        default_factory=list,
+        description="Hidden types (incomplete information): the kinds the side may be, one "
+                    "drawn at the start from their priors; none: the side is as declared.")
 
 
 ActorKind = Literal["leader", "adviser", "command", "third_party", "envoy"]
@@ -172,6 +192,11 @@ class Actor(Sourced):
         description="For advisers: utility weights (e.g. 'war', 'terms', 'audience') "
         "the adviser argues for.",
     )
+    decides: bool = Field(
+        False, description="For a command, an officer or a service below the leader: it makes "
+        "its own decisions (its actions, holds of the responses it authorised, its messages) "
+        "under a decision-maker, with its own utilities and beliefs where declared, else its "
+        "leader's.")
     description: str = Field("", description="Who the actor is, for readers.")
 
 
@@ -257,6 +282,10 @@ class Channel(Strict):
         default_factory=Fidelity, description="How the channel distorts messages; by "
         "default it does not.")
     opens: Instant | None = Field(None, description="Before this instant the channel is closed.")
+    bias: Signals = Field(
+        default_factory=dict, description="Belief shifts (log-odds) the channel adds to what "
+        "every message over it signals, as its reader takes it: an intelligence service that "
+        "reads any move as preparation for attack.")
     description: str = Field("", description="What the channel is, for readers.")
 
 
@@ -493,7 +522,8 @@ class Message(Sourced):
 
     id: Id = Field(description="The draft's id, named by answers, replies and the record.")
     name: str = Field(description="A short title the story quotes it by.")
-    sender: Id = Field(description="Who may send it; a sender is a decision-maker.")
+    sender: Id = Field(description="Who may send it; a sender is a decision-maker, unless the "
+                       "message is sent on a trigger ('sent_on') or by a reaction.")
     recipient: Id = Field(description="Who it is addressed to.")
     channel: Id = Field(description="The channel it travels over.")
     kind: MessageKind = Field(
@@ -516,6 +546,13 @@ class Message(Sourced):
     signals: Signals = Field(
         default_factory=dict, description="Belief shifts (log-odds) in its reader: "
         "resolve, control, imminence.")
+    about: Id | None = Field(
+        None, description="The side its signals are about (an intelligence report on the "
+        "adversary's forces or intentions); by default the sender's own side.")
+    sent_on: Trigger | None = Field(
+        None, description="Sent by the engine, not by a decision-maker, when this incident "
+        "happens or this action takes effect (its occurrence counts as for responses): a "
+        "service reporting what it saw, public or not. Sent once.")
     requires: Condition = Field(
         default_factory=Condition, description="When it can be sent.")
     text: str = Field("", description="What it says, in a sentence.")
@@ -641,6 +678,10 @@ class Utility(Sourced):
     audience_cost: Cost = Field(
         0.0, description="Lost for each publicly proposed term the settlement walks back."
     )
+    action_costs: dict[Id, Cost] = Field(
+        default_factory=dict, description="Action id -> what taking it costs the actor at "
+        "home once it takes effect, whatever the outcome (mobilising: a sunk cost, a costly "
+        "signal); counted with audience costs.")
 
 
 RecordConfidence = Literal["confirmed", "secondary", "recalled", "conflicting", "assumed"]
@@ -783,6 +824,11 @@ class DecisionModel(Sourced):
     posture_values: dict[Id, dict[Id, Value]] = Field(
         default_factory=dict, description="Force id -> posture id -> what the force being in "
         "that posture is worth per hour (reconnaissance's intelligence, readiness).")
+    type_levels: int = Field(
+        3, ge=1, le=6, description="Where a side has hidden types: how many rounds of "
+        "'he reads my move, knowing how I would read his' the actor reasons through when it "
+        "reads a typed side's deeds or weighs its own as signals (level-k reasoning; 1 "
+        "reads nothing into deeds).")
     consults: bool = Field(
         False, description="Whether the actor answers offers and takes military action only "
         "at the end of a meeting it convenes, while one is still to come.")
@@ -790,6 +836,14 @@ class DecisionModel(Sourced):
 
 class Scenario(Strict):
     """A crisis, complete: everything the engine needs, as data."""
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(getattr(self, part))} {part}" for part in
+                           ("actors", "messages", "actions", "incidents"))
+        return f"<Scenario {self.scenario.id}: {self.scenario.title!r}; {counts}>"
+
+    def __str__(self) -> str:
+        return repr(self)
 
     scenario: Meta = Field(description="What the scenario is: name, title, time span, clocks.")
     sides: list[Side] = Field(min_length=1, description="The parties to the crisis.")
