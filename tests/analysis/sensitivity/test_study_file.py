@@ -92,7 +92,7 @@ def test_a_study_resumes_and_shares_a_file_with_monte_carlo(tmp_path: Path) -> N
         assert fresh.analysis()["sobol"] == first["sobol"]
     # Another study in the same file is refused, naming what differs.
     other = load_study(write(tmp_path, GOOD.replace("replicates: 3", "replicates: 4")))
-    with pytest.raises(ValueError, match="replicates differ"):
+    with pytest.raises(ValueError, match="replicates differs"):
         run_sensitivity(other, out)
     # The Monte Carlo study in the file is untouched, and the report draws both.
     written = write_report(out, tmp_path / "r.html")

@@ -187,7 +187,8 @@ def open_sensitivity(path: str | Path) -> SensitivityResults:
         scenario = parse_scenario(json.dumps(data["scenario"]), f"{place}, scenario")
         spec = StudySpec.model_validate({**data["spec"], "scenario": scenario.scenario.id,
                                          "title": meta.get("title") or None})
-        study = SensitivityStudy(spec, scenario, meta.get("file", str(path)))
+        study = SensitivityStudy(spec, scenario, meta.get("file", str(path)),
+                                 stored=meta["study"].encode())
         if study.fingerprint != meta["fingerprint"]:
             raise StoreError(f"{place}: does not match its fingerprint (the file was changed "
                              "after it was written)")

@@ -147,8 +147,9 @@ class SensitivityStore:
             new = study.to_json()
             differs = [k for k in ("scenario",) if old.get(k) != new.get(k)]
             differs += [k for k in new["spec"] if old.get("spec", {}).get(k) != new["spec"][k]]
+            verb = "differs" if len(differs) <= 1 else "differ"
             raise StoreError(f"{self.name}: holds another sensitivity study — its "
-                             f"{', '.join(differs) or 'definition'} differ. Use another "
+                             f"{', '.join(differs) or 'definition'} {verb}. Use another "
                              "--out, or --overwrite to start it afresh")
         self.payoffs = json.loads(meta["payoffs"])
         if self.payoffs != payoff_columns(layout):

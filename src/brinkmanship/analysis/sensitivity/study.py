@@ -267,10 +267,15 @@ class StudySpec(_Strict):
 class SensitivityStudy:
     """A checked study file and the scenario it varies."""
 
-    def __init__(self, spec: StudySpec, scenario: Scenario, file: str):
+    def __init__(self, spec: StudySpec, scenario: Scenario, file: str,
+                 stored: bytes | None = None):
         self.spec = spec
         self.scenario = scenario
         self.file = file
+        if stored is not None:
+            # Read from a results file: its study is what it was when written, even when a
+            # later version reads the scenario with new fields filled by their defaults.
+            self.__dict__["blob"] = stored
 
     @property
     def names(self) -> list[str]:
