@@ -198,14 +198,17 @@ def _outcome_bars(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
         for j, (bar, k) in enumerate(zip(bars, OUTCOMES, strict=True)):
             count = s["outcomes"][k]["count"]
             pct = _pct(100 * shares[j])
-            text = pct if many else f"{pct}\n({count})"
+            # Side by side, two arms' labels would print over each other: they stand upright.
+            upright = len(summaries) > 1
+            text = pct if many else (f"{pct} ({count})" if upright else f"{pct}\n({count})")
             ax.annotate(text, (bar.get_x() + bar.get_width() / 2, 100 * hi[j]),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=6.5 if many else 8, rotation=90 if many else 0)
+                        fontsize=6.5 if many else 7.5 if upright else 8,
+                        rotation=90 if upright else 0)
     _rare_inset(ax, summaries)
     ax.set_xticks(x, OUTCOMES)
     ax.set_ylabel("share of runs (%), with 95% Wilson interval")
-    ax.set_ylim(0, 125 if many else 115)
+    ax.set_ylim(0, 125 if len(summaries) > 1 else 115)
     ax.set_yticks(range(0, 101, 20))
     ax.set_title("Outcomes", fontsize=10)
     ax.grid(axis="y", alpha=0.3)
