@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench mutate schema guide clean
+.PHONY: run test lint bench mutate schema guide clean chromium serve
 
 run: $(VENV)/.core
 	$(BIN)/brink run
 
-test: $(VENV)/.test
+test: $(VENV)/.test chromium
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test
@@ -19,6 +19,11 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/seat.py
+	$(BIN)/python benchmarks/web.py
+
+# The browser game on http://127.0.0.1:8000/ (games kept in brink-games.sqlite).
+serve: $(VENV)/.test
+	$(BIN)/brink serve
 
 # Mutation testing of the mechanics (not part of `make test`): prints the surviving mutants.
 mutate: $(VENV)/.test
@@ -45,8 +50,22 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test,analysis,ray,envs,sensitivity]'
+	$(PIP) -e '.[test,analysis,ray,envs,sensitivity,web,webtest]'
 	touch $@ $(VENV)/.core
+
+# Debian's Chromium for the browser tests (never `playwright install`). Where apt-get is
+# missing or fails, the browser tests skip and say why; make goes on either way.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "no apt-get here: the browser tests will be skipped"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+		echo "apt-get could not install chromium: the browser tests will be skipped"; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		(sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+		echo "sudo apt-get could not install chromium: the browser tests will be skipped"; \
+	else echo "not root and no sudo: the browser tests will be skipped"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -821,6 +821,51 @@ def play(
     raise typer.Exit(status)
 
 
+SERVE_HELP = ("Serve the browser game: a host starts games of any built-in or uploaded "
+              "scenario and hands one secret link to each player; players play their turns "
+              "in the browser; the host reads the class debrief.\n\nNeeds the web extra: "
+              "pip install 'brinkmanship[web]'.")
+
+
+@app.command(help=SERVE_HELP)
+def serve(
+    host: Annotated[str, typer.Option("--host", help="The address to listen on (127.0.0.1 "
+                                      "keeps it to this machine).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port (0: any "
+                                      "free one).")] = 8000,
+    db: Annotated[Path, typer.Option("--db", help="The SQLite file the games live in "
+                                     "(created if missing).")] = Path("brink-games.sqlite"),
+    runs: Annotated[int, typer.Option("--runs", min=0, max=10_000, help="Runs of the default "
+                                      "decision-makers each end page compares with.")] = 30,
+) -> None:
+    """Serve the browser game."""
+    import socket
+
+    try:
+        import uvicorn
+
+        from brinkmanship.web.app import create_app
+    except ImportError as exc:
+        fail(f"brink serve needs the web extra (pip install 'brinkmanship[web]'): {exc}")
+    try:
+        application = create_app(db, model_runs=runs)
+    except Exception as exc:  # noqa: BLE001 - a database that cannot be opened
+        fail(f"--db {db}: {exc}")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        fail(f"--host {host} --port {port}: {exc.strerror}")
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"brink serve: http://{shown}:{bound}/ (games in {db}; Ctrl-C stops)",
+               err=False)
+    sys.stdout.flush()
+    config = uvicorn.Config(application, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
 @app.command()
 def show(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a YAML "

@@ -6,9 +6,6 @@ Once the game is over nothing is secret any more, so the debrief reads the whole
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -18,36 +15,18 @@ from rich.text import Text
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.run import Run
 from brinkmanship.engine.world import Event
-from brinkmanship.narrative import describe, outcome_lines
+from brinkmanship.hindsight import (
+    Benchmark,
+    event_line,
+    history_summary,
+    local_text,
+    model_runs,
+    shown_in_timeline,
+)
+from brinkmanship.narrative import outcome_lines
 from brinkmanship.play.screen import short_name
-from brinkmanship.scenario.timeparse import zone
 
-TIMELINE_KINDS = {"send", "offer", "action", "incident", "response", "hold", "release", "rung",
-                  "war", "settlement", "deadline"}
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    """The default decision-makers in the seat's place, over seeds ``0 .. runs-1``."""
-
-    runs: int
-    kinds: Counter[str]
-    payoffs: list[float]
-
-
-def model_runs(simulate_seed: Callable[[int], Run], seat: str, runs: int,
-               progress: Callable[[int], None] | None = None) -> Benchmark:
-    """Run ``simulate_seed`` for each seed and gather outcome kinds and the seat's payoffs."""
-    kinds: Counter[str] = Counter()
-    payoffs = []
-    for seed in range(runs):
-        outcome = simulate_seed(seed).outcome
-        kinds[outcome.kind] += 1
-        payoffs.append(outcome.payoffs.get(seat, 0.0))
-        if progress is not None:
-            progress(seed)
-    return Benchmark(runs, kinds, payoffs)
-
+__all__ = ["Benchmark", "debrief", "model_runs", "timeline"]
 
 def debrief(game: Run, seat: str, history: Run | None, bench: Benchmark | None,
             width: int) -> RenderableType:
@@ -68,19 +47,7 @@ def debrief(game: Run, seat: str, history: Run | None, bench: Benchmark | None,
 
 
 def _history_text(ix: Index, seat: str) -> str:
-    assert ix.sc.history is not None
-    want = ix.sc.history.outcome
-    when = f" on {_local(want.at, ix.actors[seat].zone)}" if want.at is not None else ""
-    text = f"In history the crisis ended in {want.kind}{when}"
-    terms = {**want.public_terms, **want.private_terms}
-    if terms:
-        text += ": " + "; ".join(f"{ix.issues[i].name}: {_option_name(ix, i, o)}"
-                                 for i, o in terms.items())
-    return text + "."
-
-
-def _option_name(ix: Index, issue: str, option: str) -> str:
-    return next((o.name for o in ix.issues[issue].options if o.id == option), option)
+    return history_summary(ix, seat) or ""
 
 
 def timeline(ix: Index, events: list[Event], record: list[Event] | None, seat: str,
@@ -107,26 +74,15 @@ def timeline(ix: Index, events: list[Event], record: list[Event] | None, seat: s
 
 
 def _shown(e: Event) -> bool:
-    if e["kind"] not in TIMELINE_KINDS:
-        return False
-    if e["kind"] == "response" and not e.get("fired"):
-        return False
-    if e["kind"] == "deadline" and e.get("status") != "expired":
-        return False
-    return not (e["kind"] == "offer" and e.get("status") in ("ignored", "countered"))
+    return shown_in_timeline(e)
 
 
 def _line(ix: Index, e: Event) -> str:
-    actor = e.get("actor")
-    who = short_name(ix.actors[actor].name) if actor in ix.actors else ""
-    text = describe(ix, e) or e["kind"]
-    return f"{who}: {text}" if who else text
+    return event_line(ix, e, short_name)
 
 
 def _local(when: str | datetime, zone_name: str) -> str:
-    moment = when if isinstance(when, datetime) else \
-        datetime.fromisoformat(when.replace("Z", "+00:00"))
-    return moment.astimezone(zone(zone_name)).strftime("%a %d %b %H:%M")
+    return local_text(when, zone_name)
 
 
 def _bench_text(bench: Benchmark, mine: float | None) -> RenderableType:

@@ -17,9 +17,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from brinkmanship.counsel import counsel_label
 from brinkmanship.engine.index import Index
-from brinkmanship.policies.base import Option
-from brinkmanship.seat import GROUP_ORDER, Letter, Offer, TurnView, option_label
+from brinkmanship.seat import GROUP_ORDER, Letter, Offer, TurnView
 
 SHOWN_LETTERS = 6
 SHOWN_REPORTS = 6
@@ -206,9 +206,7 @@ def _item(text: str, indent: int = 2, style: str = "") -> RenderableType:
 
 def _label(ix: Index, key: str) -> str:
     """An option of a trace (its key, or ``wait``) in words."""
-    if key == "wait":
-        return "Wait"
-    return option_label(ix, Option.parse(key))
+    return counsel_label(ix, key)
 
 
 def _options(view: TurnView) -> RenderableType:

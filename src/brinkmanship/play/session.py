@@ -18,7 +18,7 @@ from brinkmanship.engine.game import Game, SavedGameError
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.occurrences import Interventions
 from brinkmanship.engine.run import Run
-from brinkmanship.play.debrief import Benchmark, model_runs
+from brinkmanship.hindsight import Benchmark, history_run, model_runs
 from brinkmanship.play.terminal import ReadLine, play_at_terminal
 from brinkmanship.scenario.schema import Scenario
 
@@ -108,12 +108,4 @@ def _bench(game: Game, seat: str, runs: int, console: Console) -> Benchmark | No
 
 
 def _history(game: Game) -> Run | None:
-    from brinkmanship.history import replay
-    from brinkmanship.policies.scripted import ScriptError
-
-    if game.scenario.history is None:
-        return None
-    try:
-        return replay(game.scenario)
-    except ScriptError:
-        return None
+    return history_run(game.scenario)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from brinkmanship.counsel import Adviser
 from brinkmanship.engine.budgets import BudgetExceeded
 from brinkmanship.engine.game import Game
 from brinkmanship.engine.index import Index
@@ -25,32 +24,11 @@ from brinkmanship.play.compose import compose
 from brinkmanship.play.debrief import Benchmark, debrief
 from brinkmanship.play.prompt import Answer, AnswerError, read_answer
 from brinkmanship.play.screen import HELP, LETTER_HELP, turn_screen
-from brinkmanship.policies.base import Decision, Observation
+from brinkmanship.policies.base import Decision
 from brinkmanship.scenario.timeparse import zone
 from brinkmanship.seat import option_label, turn_view
 
 ReadLine = Callable[[str], str]
-
-
-class Adviser:
-    """The default decision-maker's counsel for a seat (``None`` where it has none)."""
-
-    def __init__(self, game: Game, seat: str):
-        from brinkmanship.policies.lenses import LensesPolicy
-
-        self.policy: LensesPolicy | None = LensesPolicy()
-        try:
-            self.policy.bind(game.scenario.model_copy(update={"history": None}), seat)
-        except (KeyError, ValueError):
-            self.policy = None  # an actor the model cannot picture gets no counsel
-
-    def counsel(self, obs: Observation) -> dict[str, Any] | None:
-        return self.policy.counsel(obs) if self.policy is not None else None
-
-    def note(self, decision: Decision, now: datetime) -> None:
-        """What the player chose, so counsel does not urge an order already given."""
-        if self.policy is not None:
-            self.policy.note(decision.choices, now)
 
 
 def save_game(game: Game, path: Path) -> None:
