@@ -27,7 +27,7 @@ serve: $(VENV)/.test
 
 # Mutation testing of the mechanics (not part of `make test`): prints the surviving mutants.
 mutate: $(VENV)/.test
-	$(PIP) -e '.[test,analysis,ray,envs,mutate]'
+	$(PIP) -e '.[test,analysis,ray,envs,sensitivity,mutate]'
 	$(BIN)/python scripts/mutate.py
 
 # The published JSON Schemas: scenario files, one event of a run's log, a seat's turn and its
@@ -50,7 +50,7 @@ $(VENV)/.core: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test,analysis,ray,envs,web,webtest,llm]'
+	$(PIP) -e '.[test,analysis,ray,envs,sensitivity,web,webtest,llm]'
 	touch $@ $(VENV)/.core
 
 # Debian's Chromium for the browser tests (never `playwright install`). Where apt-get is

@@ -906,6 +906,83 @@ def report(
     typer.echo(f"wrote {output} and {len(written)} figures in {written[0].parent}/")
 
 
+@app.command()
+def sensitivity(
+    study: Annotated[Path, typer.Argument(help="A sensitivity study file (YAML): the "
+                                          "parameters that vary, the outputs, the methods.")],
+    jobs: JobsOpt = None,
+    out: OutOpt = None,
+    backend: BackendOpt = "local",
+    address: AddressOpt = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Discard the sensitivity "
+                                            "study already in --out (its Monte Carlo runs "
+                                            "stay) and start afresh.")] = False,
+    imports: ImportOpt = [],  # noqa: B006
+    as_json: JsonOpt = False,
+    max_events: MaxEventsOpt = DEFAULT_EVENTS,
+    max_steps: MaxStepsOpt = DEFAULT_STEPS,
+    max_steps_per_instant: MaxInstantOpt = DEFAULT_STEPS_PER_INSTANT,
+) -> None:
+    """Global sensitivity (Morris, Sobol) and scenario discovery (PRIM) over a scenario's
+    parameters, every design point on the same seeds; resumable like mc."""
+    import os
+    import shlex
+    import signal
+
+    try:
+        from brinkmanship.analysis.sensitivity import StudyFileError, load_study, run_sensitivity
+        from brinkmanship.analysis.sensitivity.text import sensitivity_lines
+    except ImportError as exc:
+        fail(f"brink sensitivity needs the analysis and sensitivity extras ({exc.name} is "
+             "missing): pip install 'brinkmanship[analysis,sensitivity]'")
+    from brinkmanship.analysis.backends import max_jobs
+    from brinkmanship.analysis.progress import ProgressDisplay
+    from brinkmanship.analysis.study import import_modules
+    from brinkmanship.analysis.worker import tune_collector
+
+    if backend not in ("local", "ray"):
+        fail(f"--backend {backend!r}: choose local or ray")
+    if jobs is not None and jobs > max_jobs():
+        fail(f"--jobs {jobs}: at most {max_jobs()} (four per CPU of this machine, at least 8)")
+    try:
+        import_modules(imports)
+        spec = load_study(study)
+    except StudyFileError as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(2) from None
+    except _analysis_errors() as exc:
+        fail(str(exc))
+    tune_collector()
+    display = ProgressDisplay(label="design-point runs")
+    try:
+        with _stop_on_signals(), display:
+            results = run_sensitivity(
+                spec, out, backend=backend, jobs=jobs or os.cpu_count() or 1, address=address,
+                progress=display, overwrite=overwrite, imports=tuple(imports),
+                budgets=_budgets(max_events, max_steps, max_steps_per_instant),
+                command=shlex.join(["brink", *sys.argv[1:]]))
+    except StudyFileError as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt as exc:
+        how = (f"stopped by {signal.Signals(exc.signum).name}" if isinstance(exc, _Stopped)
+               else "interrupted")
+        hint = f" in {out}; run the same command again to continue" if out else \
+            " (in memory only: give --out to keep and resume)"
+        typer.echo(f"brink: {how}; {display.saved} of {display.total} runs saved{hint}",
+                   err=True)
+        raise typer.Exit(128 + exc.signum if isinstance(exc, _Stopped) else 130) from None
+    except _analysis_errors() as exc:
+        fail(str(exc))
+    with results:
+        analysis = results.analysis()
+    if as_json:
+        typer.echo(_json_text(analysis, "--json"))
+        return
+    for line in sensitivity_lines(analysis):
+        typer.echo(line)
+
+
 PLAY_HELP = ("Play one actor of a crisis at the terminal, the others under the decision-makers."
              "\n\nEach turn shows your clocks, inbox, reports, forces, responses, deadlines, "
              "your advisers' counsel and your options; type a number to act, w to wait, ? for "

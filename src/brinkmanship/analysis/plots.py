@@ -43,6 +43,8 @@ HATCHES = ["", "///", "...", "xxx", "\\\\", "+++", "ooo", "---"]
 STEPS_H = (1, 2, 3, 4, 6, 12, 24, 48, 72, 168)
 DPI = 150
 KEY_CHARS = 80
+MIN_FAN_SHARE = 0.02
+"""The share of runs still in progress below which the fan chart is not drawn."""
 PLAIN_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 """The settings every figure is built and drawn under: text is text, whatever it holds."""
 
@@ -136,6 +138,20 @@ def _abbrevs(sc: Scenario, zone_name: str, lo_h: float, hi_h: float) -> str:
     return " → ".join(names)
 
 
+def _pct(value: float) -> str:
+    """A share in %: one decimal, but two significant digits below 1 % (0.05 %, not 0.1 %)
+    and two decimals just under 100 %."""
+    if 99 < value < 100:
+        return f"{min(value, 99.99):.2f}%"  # 1999 of 2000 is 99.95 %, not 100.0 %
+    return f"{value:.1f}%" if value >= 1 or value == 0 else f"{value:.2g}%"
+
+
+def _percent_formatter() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v:g}%")
+
+
 # -- outcomes ---------------------------------------------------------------------------
 @_plain
 def outcome_figure(sc: Scenario, summaries: Sequence[dict[str, Any]]) -> Figure:
@@ -182,16 +198,57 @@ def _outcome_bars(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
                     fmt="none", ecolor="black", elinewidth=1, capsize=2 if many else 3)
         for j, (bar, k) in enumerate(zip(bars, kinds, strict=True)):
             count = s["outcomes"][k]["count"]
-            text = f"{100 * shares[j]:.1f}%" if many else f"{100 * shares[j]:.1f}%\n({count})"
+            pct = _pct(100 * shares[j])
+            # Side by side, two arms' labels would print over each other: they stand upright.
+            upright = len(summaries) > 1
+            text = pct if many else (f"{pct} ({count})" if upright else f"{pct}\n({count})")
             ax.annotate(text, (bar.get_x() + bar.get_width() / 2, 100 * hi[j]),
                         xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                        fontsize=6.5 if many else 8, rotation=90 if many else 0)
+                        fontsize=6.5 if many else 7.5 if upright else 8,
+                        rotation=90 if upright else 0)
+    _rare_inset(ax, summaries)
     ax.set_xticks(x, kinds)
     ax.set_ylabel("share of runs (%), with 95% Wilson interval")
-    ax.set_ylim(0, 125 if many else 115)
+    ax.set_ylim(0, 125 if len(summaries) > 1 else 115)
     ax.set_yticks(range(0, 101, 20))
     ax.set_title("Outcomes", fontsize=10)
     ax.grid(axis="y", alpha=0.3)
+
+
+RARE_PCT = 5.0
+"""Outcomes whose shares all stay below this (in %) get an inset at their own scale."""
+
+
+def _rare_inset(ax: Axes, summaries: Sequence[dict[str, Any]]) -> None:
+    """Where an outcome is rare (a war in 0.3 % of runs is a line on a 0–100 scale), an
+    inset redraws the rare outcomes on a scale that shows them, intervals included."""
+    kinds = list(summaries[0]["outcomes"])
+    rare = [k for k in kinds
+            if all(100 * s["outcomes"][k]["ci95"][1] < RARE_PCT for s in summaries)]
+    if not rare or len(rare) == len(kinds):
+        return
+    inset = ax.inset_axes((0.5, 0.42, 0.47, 0.4))
+    width = 0.8 / len(summaries)
+    top = max(100 * s["outcomes"][k]["ci95"][1] for s in summaries for k in rare)
+    for i, s in enumerate(summaries):
+        pos = np.arange(len(rare)) - 0.4 + width * (i + 0.5)
+        share = np.array([100 * s["outcomes"][k]["share"] for k in rare])
+        lo = np.array([100 * s["outcomes"][k]["ci95"][0] for k in rare])
+        hi = np.array([100 * s["outcomes"][k]["ci95"][1] for k in rare])
+        inset.bar(pos, share, width * 0.9, color=[COLOURS[k] for k in rare], alpha=0.85,
+                  edgecolor="black", linewidth=0.4, hatch=HATCHES[i % len(HATCHES)])
+        inset.errorbar(pos, share, yerr=[share - lo, hi - share], fmt="none", ecolor="black",
+                       elinewidth=0.8, capsize=2)
+        if len(summaries) <= 2:
+            for p_, v, h_ in zip(pos, share, hi, strict=True):
+                inset.annotate(f"{v:.2g}%", (p_, h_), xytext=(0, 2), textcoords="offset points",
+                               ha="center", va="bottom", fontsize=6.5)
+    inset.set_xticks(range(len(rare)), rare, fontsize=7)
+    inset.set_ylim(0, max(top * 1.35, 0.1))
+    inset.yaxis.set_major_formatter(_percent_formatter())
+    inset.tick_params(axis="y", labelsize=6.5)
+    inset.set_title("rare outcomes, enlarged", fontsize=7)
+    inset.grid(axis="y", alpha=0.3)
 
 
 def _grouped_hbars(ax: Axes, per_arm: list[dict[str, int]], names: list[str], colour: str,
@@ -222,6 +279,8 @@ def _grouped_hbars(ax: Axes, per_arm: list[dict[str, int]], names: list[str], co
                             fontsize=7)
         top = max(top, *values)
     ax.set_yticks(range(len(cats)), [_wrap(k, 44) for k in cats][::-1], fontsize=7.5)
+    # A lone category is a bar, not a wall: room for four before bars grow to fill the panel.
+    ax.set_ylim(len(cats) - max(len(cats), 4) - 0.5, len(cats) - 0.5)
     ax.set_xlabel("runs")
     ax.set_xlim(0, top * 1.2 + 1)
     ax.grid(axis="x", alpha=0.3)
@@ -270,45 +329,76 @@ def escalation_figure(sc: Scenario, profile: Profile, arm: str) -> Figure:
     rungs = sorted(sc.ladder, key=lambda r: r.level)
     _fan(fan, sc, profile, rungs, arm)
     shades = ["#fdae61", "#f46d43", "#d73027", "#a50026", "#67001f", "#3b0010"]
+    floor = 100.0 / max(profile.runs, 1)  # one run, the rarest share a table can show
     for i, rung in enumerate(rungs[1:]):
         share = 100 * profile.at_least(rung.level)
-        exceed.step(h, share, where="post", color=shades[min(i, len(shades) - 1)],
-                    linewidth=1.5, linestyle="-" if rung.war else "--",
-                    label=_wrap(rung.name, 40) + (" (war)" if rung.war else ""))
-    exceed.set_ylabel("% of runs at or\nabove the rung")
-    exceed.set_ylim(0, max(5.0, float(100 * profile.at_least(rungs[1].level).max()) * 1.1)
-                    if len(rungs) > 1 else 100)
-    exceed.grid(alpha=0.25)
-    exceed.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False)
+        never = share[-1] <= 0
+        # A log scale, so that a rung reached in one run in a thousand shows as clearly as
+        # one reached in half of them; shares of zero are not drawn.
+        exceed.step(h, np.where(share > 0, share, np.nan), where="post",
+                    color=shades[min(i, len(shades) - 1)], linewidth=1.5,
+                    linestyle="-" if rung.war else "--",
+                    label=_wrap(rung.name, 40) + (" (war)" if rung.war else "")
+                    + (f" — {share[-1]:.2g}%" if not never else " — never reached"))
+    exceed.set_yscale("log")
+    exceed.set_ylim(min(floor, 1.0) * 0.7, 100 * 1.3)
+    exceed.yaxis.set_major_formatter(_percent_formatter())
+    exceed.set_ylabel("% of runs that reached\nthe rung or higher (log)")
+    exceed.grid(alpha=0.25, which="both")
+    exceed.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False,
+                  title="share by the end", title_fontsize=7.5)
     n = max(profile.runs, 1)
-    ended.fill_between(h, 0, 100 * profile.at_war / n, step="post", color=COLOURS["war"],
-                       alpha=0.75, label="at war")
-    ended.fill_between(h, 100 * profile.at_war / n,
-                       100 * (profile.at_war + profile.settled) / n, step="post",
-                       color=COLOURS["settlement"], alpha=0.6, label="settled")
+    ended.fill_between(h, 0, 100 * profile.settled / n, step="post",
+                       color=COLOURS["settlement"], alpha=0.6, label="settled (left scale)")
     ended.set_ylim(0, 100)
-    ended.set_ylabel("% of runs ended")
+    ended.set_ylabel("% of runs settled")
     ended.grid(alpha=0.25)
-    ended.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
-    clock_axis(ended, sc, float(h[0]), float(h[-1]), above=fan)
+    war = ended.twinx()
+    war_share = 100 * profile.at_war / n
+    war.step(h, war_share, where="post", color=COLOURS["war"], linewidth=1.8,
+             label="at war (right scale)")
+    war.set_ylim(0, max(float(war_share.max()) * 1.3, floor * 3, 0.5))
+    war.yaxis.set_major_formatter(_percent_formatter())
+    war.set_ylabel("% of runs at war", color=COLOURS["war"])
+    war.tick_params(axis="y", colors=COLOURS["war"])
+    handles = [*ended.get_legend_handles_labels()[0], *war.get_legend_handles_labels()[0]]
+    ended.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=8,
+                 frameon=False)
+    # The axis ends soon after the last run did: an empty horizon days later says nothing.
+    over = np.nonzero(profile.active == 0)[0]
+    last = float(h[over[0]]) if len(over) else float(h[-1])
+    clock_axis(ended, sc, float(h[0]), min(float(h[-1]), last * 1.05 + 1.0), above=fan)
     return fig
 
 
 def _fan(ax: Axes, sc: Scenario, profile: Profile, rungs: list[Any], arm: str) -> None:
     h = profile.hours
+    # Quantiles of the runs still in progress: a run leaves the fan when it ends. Where
+    # fewer than MIN_FAN_SHARE of the runs are left, the bands say too little to draw.
+    going = profile.active >= max(1.0, MIN_FAN_SHARE * profile.runs)
+
+    def shown(values: np.ndarray) -> np.ndarray:
+        return np.where(going, values, np.nan)
+
     for lo, hi, alpha, label in ((0.05, 0.95, 0.18, "5–95%"), (0.25, 0.75, 0.35, "25–75%")):
-        ax.fill_between(h, profile.quantile(lo), profile.quantile(hi), step="post",
-                        color="#d9480f", alpha=alpha, linewidth=0, label=f"{label} of runs")
-    ax.step(h, profile.quantile(0.5), where="post", color="#7f2704", linewidth=1.8,
+        ax.fill_between(h, shown(profile.quantile(lo)), shown(profile.quantile(hi)),
+                        step="post", color="#d9480f", alpha=alpha, linewidth=0,
+                        label=f"{label} of runs in progress")
+    ax.step(h, shown(profile.quantile(0.5)), where="post", color="#7f2704", linewidth=1.8,
             label="median")
-    ax.plot(h, profile.mean(), color="black", linewidth=1.2, linestyle="--",
+    ax.plot(h, shown(profile.mean()), color="black", linewidth=1.2, linestyle="--",
             label="mean level")
+    if not going.all() and going.any():
+        last = float(h[np.nonzero(going)[0][-1]])
+        ax.axvline(last, color="#555555", linewidth=0.8, linestyle=":")
+        ax.text(last, rungs[0].level + 0.1, f" fewer than {MIN_FAN_SHARE:.0%} of runs\n still in "
+                "progress from here", fontsize=7.5, color="#555555", va="bottom")
     war_levels = [r.level for r in rungs if r.war]
     if war_levels:
         ax.axhspan(min(war_levels) - 0.5, rungs[-1].level + 0.5, color=COLOURS["war"],
                    alpha=0.06, linewidth=0)
-        ax.text(h[-1], min(war_levels) - 0.45, "war ", ha="right", va="bottom",
-                color=COLOURS["war"], fontsize=8)
+        ax.text(0.995, min(war_levels) - 0.45, "war ", ha="right", va="bottom",
+                color=COLOURS["war"], fontsize=8, transform=ax.get_yaxis_transform())
     ax.set_yticks([r.level for r in rungs], [_wrap(r.name, 30) for r in rungs], fontsize=7.5)
     ax.set_ylim(rungs[0].level - 0.3, rungs[-1].level + 0.3)
     ax.set_ylabel("escalation ladder")
@@ -328,10 +418,11 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     y = {a: len(lanes) - 1 - i for i, a in enumerate(lanes)}
     messages = sorted(tl.messages, key=lambda m: (m.sent, m.id))
     key_rows = -(-len(messages) // 2)
-    fig = Figure(figsize=(14, 2.4 + 0.6 * len(lanes) + 0.2 * key_rows), layout="constrained")
-    ax, key = fig.subplots(2, 1, height_ratios=[1.6 + 0.6 * len(lanes),
+    fig = Figure(figsize=(14, 2.4 + LANE_IN * len(lanes) + 0.2 * key_rows),
+                 layout="constrained")
+    ax, key = fig.subplots(2, 1, height_ratios=[1.6 + LANE_IN * len(lanes),
                                                 0.35 + 0.2 * key_rows])
-    hi = max(tl.end, 1.0)
+    hi = _span(tl)
     _side_bands(ax, tl, y, hi)
     for actor, began, ended, _name in tl.meetings:
         if actor in y:
@@ -342,15 +433,19 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
     colour = {c: CHANNEL_COLOURS[i % len(CHANNEL_COLOURS)] for i, c in enumerate(channels)}
     for n, m in enumerate(messages, 1):
         _message_arrow(ax, m, y, colour[m.channel], hi, n)
-    _marks(ax, tl, y, hi)
+    labels = _Labels(hi, _points_per_lane(fig, len(lanes), key_rows))
+    _marks(ax, tl, y, labels)
     rung_slots = _Slots(hi)
     for at, name, _level, war in tl.rungs:
         tint = COLOURS["war"] if war else "#b36200"
         ax.axvline(at, color=tint, linewidth=0.9, linestyle="-" if war else ":", zorder=1)
-        row = rung_slots.take("ladder", at, f" {name}", "left")
+        # Names of late rises read leftwards from their line, so that none runs off the plot.
+        ha = "right" if at > 0.6 * hi else "left"
+        label = f"{name} " if ha == "right" else f" {name}"
+        row = rung_slots.take("ladder", at, label, ha)
         level = {-8: 0, 8: 1, -26: 2}.get(row, 0) if row is not None else 0
-        ax.text(at, len(lanes) + 0.3 * level, f" {name}", fontsize=6.8, va="bottom",
-                ha="left", color=tint, clip_on=True)
+        ax.text(at, len(lanes) + 0.3 * level, label, fontsize=6.8, va="bottom",
+                ha=ha, color=tint, clip_on=True)
     end_colour = COLOURS.get(tl.outcome, "#555555")
     ax.axvline(tl.outcome_at, color=end_colour, linewidth=2.2, alpha=0.8, zorder=1)
     ax.text(tl.outcome_at, -0.9, f"{tl.outcome} ", ha="right", va="bottom", fontsize=9,
@@ -379,37 +474,102 @@ def timeline_figure(sc: Scenario, tl: Timeline, title: str) -> Figure:
               frameon=False)
     ax.set_title(title, fontsize=11)
     _message_key(key, sc, tl, messages, colour)
+    if labels.left_out:
+        key.text(1.0, 1.0, f"{labels.left_out} marks left unlabelled for want of room "
+                 "(their shapes say what they are; the run's story names them)", fontsize=7,
+                 color="#555555", transform=key.transAxes, ha="right", va="top")
     return fig
 
 
-def _marks(ax: Axes, tl: Timeline, y: dict[str, int], hi: float) -> None:
+def _marks(ax: Axes, tl: Timeline, y: dict[str, int], labels: _Labels) -> None:
     marker = {"incident": ("*", 190, COLOURS["war"]), "action": ("s", 55, "#333333"),
               "response": ("D", 60, "#b3261e"), "order": ("v", 50, "#555555")}
-    slots = _Slots(hi)
-    for mk in sorted(tl.marks, key=lambda m: m.at):
-        if mk.actor not in y:
-            continue
+    shown = [mk for mk in sorted(tl.marks, key=lambda m: m.at) if mk.actor in y]
+    for mk in shown:
         shape, size, col = marker[mk.kind]
         if mk.kind == "action" and mk.severe:
             col = COLOURS["war"]
         ax.scatter([mk.at], [y[mk.actor]], marker=shape, s=size, color=col, zorder=5,
                    edgecolor="white", linewidth=0.6)
-        text = _wrap(mk.label, 24)
-        # Labels near the edges lean inwards so that they stay inside the plot.
-        ha = "left" if mk.at < 0.1 * hi else "right" if mk.at > 0.9 * hi else "center"
-        offset = slots.take(mk.actor, mk.at, text, ha)
-        if offset is None:
+    for mk in shown:
+        col = COLOURS["war"] if mk.kind == "incident" or (mk.kind == "action" and mk.severe) \
+            else marker[mk.kind][2]
+        # Two lines at most, wider if need be: a third line would not fit in the lane.
+        text = next((t for w in (LABEL_CHARS, 48, 64)
+                     if (t := _wrap(mk.label, w)).count("\n") < 2), _wrap(mk.label, 64))
+        place = labels.take(mk.at, y[mk.actor], text)
+        if place is None:
+            labels.left_out += 1
             continue  # no free place near the mark: the legend still says what it is
-        ax.annotate(text, (mk.at, y[mk.actor]), xytext=(0, offset), textcoords="offset points",
-                    ha=ha, va="top" if offset < 0 else "bottom", fontsize=6.5, color=col,
-                    zorder=6)
+        x, ly, ha, va = place
+        ax.text(x, ly, text, ha=ha, va=va, fontsize=LABEL_PT, color=col, zorder=6,
+                linespacing=1.1)
+
+
+LANE_IN = 0.85
+"""Inches of figure height per swim lane: room for a two-line label above and below."""
+LABEL_PT = 6.5
+LABEL_CHARS = 34
+
+
+def _span(tl: Timeline) -> float:
+    """The hours the timeline shows: to the run's last deed or message, not to a horizon
+    hours or days after everything happened."""
+    last = max([tl.outcome_at, *(m.at for m in tl.marks), *(m.sent for m in tl.messages),
+                *(m.arrived for m in tl.messages if m.arrived is not None),
+                *(at for at, *_ in tl.rungs)], default=tl.end)
+    return max(min(tl.end, last * 1.04 + 1.0), 1.0)
+
+
+def _points_per_lane(fig: Figure, lanes: int, key_rows: int) -> float:
+    """About how many points of height one lane gets (the layout settles it when drawn)."""
+    height = fig.get_figheight()
+    share = (1.6 + LANE_IN * lanes) / (1.95 + LANE_IN * lanes + 0.2 * key_rows)
+    plot_in = max(height * share - 1.5, 1.0)  # less the clocks, ticks and title
+    return plot_in * 72 / (lanes + 1.95)
+
+
+class _Labels:
+    """Free places for the labels of marks, so that no two labels print over each other.
+
+    A label is a box: its width estimated from its characters (6.5 pt type, about 3.6 pt a
+    character, on a plot about 700 pt wide), its height from its lines. It may go below its
+    mark, above it, or beside it on either side, always within the mark's own lane; the
+    first place that overlaps no label already placed is taken, or none."""
+
+    GAP = 0.1  # lanes between a mark and its label
+
+    def __init__(self, hi: float, points_per_lane: float):
+        self.per_char = hi * 3.6 / 700
+        self.line = LABEL_PT * 1.25 / points_per_lane  # in lanes
+        self.taken: list[tuple[float, float, float, float]] = []
+        self.hi = hi
+        self.left_out = 0
+
+    def take(self, at: float, lane: float, text: str
+             ) -> tuple[float, float, str, str] | None:
+        lines = text.split("\n")
+        width = max(len(line) for line in lines) * self.per_char
+        height = len(lines) * self.line
+        if height > 0.5 - self.GAP:
+            return None
+        centred = "left" if at < 0.1 * self.hi else "right" if at > 0.9 * self.hi else "center"
+        for va in ("top", "bottom"):
+            for ha in (centred, "left", "right"):
+                lo = {"left": at, "right": at - width}.get(ha, at - width / 2)
+                y0 = lane - self.GAP - height if va == "top" else lane + self.GAP
+                box = (lo, lo + width, y0, y0 + height)
+                if lo < -0.015 * self.hi or lo + width > 1.015 * self.hi:
+                    continue
+                if all(box[1] < a or box[0] > b or box[3] < c or box[2] > d
+                       for a, b, c, d in self.taken):
+                    self.taken.append(box)
+                    return at, (lane - self.GAP if va == "top" else lane + self.GAP), ha, va
+        return None
 
 
 class _Slots:
-    """Free places for labels beside marks on a lane: below, above, then further below.
-
-    A label's width is estimated from its characters (6.5 pt type on a plot about 700 pt
-    wide), so that labels on one lane do not print over each other."""
+    """Free places for the ladder's labels above the lanes: below, above, further below."""
 
     OFFSETS = (-8, 8, -26)
 

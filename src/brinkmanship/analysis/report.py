@@ -20,6 +20,7 @@ from brinkmanship.analysis.effects import effects_figure
 from brinkmanship.analysis.metrics import metrics_lines
 from brinkmanship.analysis.montecarlo import Results, open_results
 from brinkmanship.analysis.plots import (
+    _pct,
     comparison_figure,
     escalation_figure,
     metrics_figure,
@@ -30,7 +31,7 @@ from brinkmanship.analysis.plots import (
 )
 from brinkmanship.analysis.profiles import escalation_profile
 from brinkmanship.analysis.rows import row_of
-from brinkmanship.analysis.storage import StoreError
+from brinkmanship.analysis.storage import StoreError, _version, holds_runs
 from brinkmanship.analysis.study import import_modules
 from brinkmanship.analysis.text import comparison_lines
 from brinkmanship.analysis.timeline import lanes_of
@@ -39,7 +40,8 @@ from brinkmanship.engine.budgets import Budgets
 from brinkmanship.narrative import local_times
 
 MAX_FAN_CHARTS = 4
-FIGURE_NAMES = {"outcomes", "escalation", "comparison", "effects", "sweep", "timeline"}
+FIGURE_NAMES = {"outcomes", "escalation", "comparison", "effects", "sweep", "timeline",
+                "sensitivity"}
 
 
 class ReportError(StoreError):
@@ -61,19 +63,26 @@ def write_report(results: str | Path, output: str | Path, seed: int | None = Non
     folder = out.with_name(out.stem + "-figures")
     _check_destination(Path(results), out, folder)
     import_modules(imports)
-    with open_results(results) as res:
-        arm = arm or res.arms[0]
-        if arm not in res.arms:
-            raise StoreError(f"--arm {arm!r}: no such arm (arms: {', '.join(res.arms)})")
-        _check_policies(res, imports)
-        seed = _chosen_seed(res, arm, seed)
-        try:
-            sections, figures = _build(res, arm, seed, budgets)
-        except (ValueError, KeyError, IndexError, TypeError, ArithmeticError) as exc:
-            if isinstance(exc, StoreError):
-                raise
-            raise ReportError(f"{results}: cannot be reported ({type(exc).__name__}: {exc})") \
-                from None
+    sensitivity = _sensitivity(Path(results))
+    if sensitivity is not None and not holds_runs(Path(results)):
+        sections, figures = sensitivity
+    else:
+        with open_results(results) as res:
+            arm = arm or res.arms[0]
+            if arm not in res.arms:
+                raise StoreError(f"--arm {arm!r}: no such arm (arms: {', '.join(res.arms)})")
+            _check_policies(res, imports)
+            seed = _chosen_seed(res, arm, seed)
+            try:
+                sections, figures = _build(res, arm, seed, budgets)
+            except (ValueError, KeyError, IndexError, TypeError, ArithmeticError) as exc:
+                if isinstance(exc, StoreError):
+                    raise
+                raise ReportError(f"{results}: cannot be reported ({type(exc).__name__}: "
+                                  f"{exc})") from None
+        if sensitivity is not None:
+            sections += sensitivity[0]
+            figures["sensitivity"] = sensitivity[1]["sensitivity"]
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.png"):
         # Figures of an earlier report of another run or arm would pass for this one's.
@@ -88,6 +97,19 @@ def write_report(results: str | Path, output: str | Path, seed: int | None = Non
         blocks.append(_section(title, fig_png, text))
     out.write_text(_page(figures, blocks), encoding="utf-8")
     return written
+
+
+def _sensitivity(path: Path) -> tuple[list[tuple[str, str, bytes, str]], dict[str, Any]] | None:
+    """The sections of the sensitivity study in ``path``, if it holds one."""
+    try:
+        from brinkmanship.analysis.sensitivity.store import has_sensitivity
+    except ImportError:
+        return None
+    if not has_sensitivity(path):
+        return None
+    from brinkmanship.analysis.sensitivity.report import sensitivity_sections
+
+    return sensitivity_sections(path)
 
 
 def _check_destination(results: Path, out: Path, folder: Path) -> None:
@@ -152,9 +174,12 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
         profile = escalation_profile(res.store, a)
         sections.append((f"Escalation over time ({a})", f"escalation-{_slug(a)}",
                          save_png(escalation_figure(sc, profile, a)),
-                         "Quantile bands of the ladder level across runs at each moment, the "
-                         "mean level (dashed), and below, the share of runs settled or at war "
-                         "by then. Times on both capitals' clocks."))
+                         "Quantile bands of the ladder level across the runs still in "
+                         "progress at each moment (a run leaves the fan when it ends), the "
+                         "mean level (dashed); below, the share of all runs that had reached "
+                         "each rung by then (log scale, so that rare rungs show), and the "
+                         "share settled and at war (war on its own scale, right). Times on "
+                         "both capitals' clocks."))
     if len(res.arms) > 1:
         cmp = res.comparison()
         sections.append(("Counterfactuals against the baseline", "comparison",
@@ -195,6 +220,9 @@ def _build(res: Results, arm: str, seed: int, budgets: Budgets | None = None
              "runs": summaries[0]["runs"], "seeds": summaries[0]["seeds"],
              "arms": [(a.name, a.label) for a in study.arms],
              "policies": dict(study.policies), "file": str(res.store.path)}
+    meta = res.store.meta()
+    facts.update(version=meta.get("version", "unknown"),
+                 command=meta.get("command", "not recorded"), fingerprint=study.fingerprint)
     return sections, facts
 
 
@@ -217,7 +245,7 @@ def _outcome_table(summaries: list[dict[str, Any]]) -> str:
     rows = []
     for kind in kinds:
         cells = "".join(
-            f"<td>{s['outcomes'][kind]['count']} · {100 * s['outcomes'][kind]['share']:.1f}% "
+            f"<td>{s['outcomes'][kind]['count']} · {_pct(100 * s['outcomes'][kind]['share'])} "
             f"[{100 * s['outcomes'][kind]['ci95'][0]:.1f}, "
             f"{100 * s['outcomes'][kind]['ci95'][1]:.1f}]</td>" for s in summaries)
         rows.append(f"<tr><th>{kind}</th>{cells}</tr>")
@@ -232,10 +260,6 @@ def _section(title: str, png: bytes, text: str) -> str:
 
 
 def _page(facts: dict[str, Any], blocks: list[str]) -> str:
-    arms = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(label)}</li>"
-                   for n, label in facts["arms"])
-    deciders = ", ".join(f"{html.escape(a)}: {html.escape(p)}"
-                         for a, p in facts["policies"].items())
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -248,13 +272,11 @@ table {{ border-collapse: collapse; margin: 0.5em 0; }}
 td, th {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }}
 pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }}
 .note {{ color: #666; font-size: 0.85em; }} .warn {{ color: #b3261e; font-weight: bold; }}
+dl.facts {{ display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }}
+dl.facts dt {{ font-weight: bold; }} dl.facts dd {{ margin: 0; }}
 </style></head><body>
 <h1>{html.escape(facts['title'])}</h1>
-<p>Scenario <code>{html.escape(facts['scenario'])}</code>; {facts['runs']} runs per arm
-(seeds {facts['seeds'][0]}–{facts['seeds'][1]}); results file
-<code>{html.escape(facts['file'])}</code>; written {made}.</p>
-<p>Decision-makers: {deciders}.</p>
-<p>Arms:</p><ul>{arms}</ul>
+{_facts(facts, made)}
 {''.join(blocks)}
 <p class="note">Shares carry 95% Wilson score intervals; differences between arms are paired
 on common seeds: of shares, Newcombe's score interval for paired proportions (1998, method
@@ -262,6 +284,34 @@ on common seeds: of shares, Newcombe's score interval for paired proportions (19
 ± 1.96·sd/√n.</p>
 </body></html>
 """
+
+
+def _facts(facts: dict[str, Any], made: str) -> str:
+    """What a reader needs to know what this is and how to make it again."""
+    rows: list[tuple[str, str]] = [("scenario", f"<code>{html.escape(facts['scenario'])}</code>")]
+    if "runs" in facts:
+        rows.append(("runs", f"{facts['runs']} per arm (seeds {facts['seeds'][0]}–"
+                             f"{facts['seeds'][1]})"))
+        rows.append(("decision-makers", ", ".join(f"{html.escape(a)}: {html.escape(p)}"
+                                                  for a, p in facts["policies"].items())))
+        rows.append(("arms", "; ".join(f"<b>{html.escape(n)}</b>: {html.escape(label)}"
+                                       for n, label in facts["arms"])))
+    sens = facts.get("sensitivity")
+    if sens:
+        points = ", ".join(f"{n} {m}" for m, n in sens["points"].items())
+        rows.append(("sensitivity study", f"{len(sens['parameters'])} parameters; {points} "
+                     f"design points × {sens['replicates']} runs (seeds {sens['seeds'][0]}–"
+                     f"{sens['seeds'][1]}); study fingerprint <code>"
+                     f"{html.escape(sens['fingerprint'])}</code>; made by <code>"
+                     f"{html.escape(str(sens['command']))}</code>"))
+    if "runs" in facts:
+        rows.append(("study fingerprint", f"<code>{html.escape(facts['fingerprint'])}</code>"))
+        rows.append(("made by", f"<code>{html.escape(str(facts['command']))}</code>"))
+    rows.append(("results file", f"<code>{html.escape(facts['file'])}</code>, written by "
+                 f"brinkmanship {html.escape(str(facts['version']))}"))
+    rows.append(("report", f"brinkmanship {html.escape(_version())}, {made}"))
+    return "<dl class='facts'>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + \
+        "</dl>"
 
 
 def _slug(text: str) -> str:

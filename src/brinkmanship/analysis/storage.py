@@ -143,6 +143,11 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table: format, fingerprint, study, version, command (when recorded)."""
+        return {str(k): str(v) for k, v in
+                self._execute("SELECT key, value FROM meta", []).fetchall()}
+
     # -- writing ---------------------------------------------------------------------------
     def missing(self, arm: str, seeds: range) -> Iterator[list[int]]:
         """The seeds of ``seeds`` that have no row yet for ``arm``, in order, a window of at
@@ -290,6 +295,23 @@ def _existing_file(where: Path, writing: bool) -> bool:
     return where.exists()
 
 
+def holds_runs(where: Path) -> bool:
+    """Whether ``where`` holds a Monte Carlo study (a ``meta`` table); False for a file
+    that cannot be opened (reading it then says why)."""
+    try:
+        if not _existing_file(where, writing=True):
+            return False
+        con = _connect(_duckdb(), where, read_only=True)
+    except StoreError:
+        return False
+    try:
+        return "meta" in _tables(con)
+    except Exception:
+        return False
+    finally:
+        con.close()
+
+
 def _discard(where: Path) -> None:
     """Remove the file ``--overwrite`` starts afresh from (and its log): regular files only."""
     for path in (where, where.with_name(where.name + ".wal")):
@@ -341,8 +363,11 @@ def _damage(duckdb: Any, where: Path | str) -> Iterator[None]:
 
 
 def _tables(con: Any) -> set[str]:
+    """The tables of a Monte Carlo study; a sensitivity study's (``sensitivity_*``, see
+    :mod:`.sensitivity.store`) may share the file and are not this module's."""
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                      "WHERE table_schema = 'main'").fetchall()}
+                                      "WHERE table_schema = 'main'").fetchall()
+            if not str(r[0]).startswith("sensitivity_")}
 
 
 def _columns(con: Any, table: str) -> list[tuple[str, str]]:
@@ -569,7 +594,8 @@ def _initialise(con: Any, study: Study) -> None:
                     [arm.name, i, arm.label, json.dumps(arm.change.to_json(), sort_keys=True)])
     meta = {"format": FORMAT, "fingerprint": study.fingerprint,
             "study": study.blob.decode(), "scenario": study.scenario.scenario.id,
-            "layout": json.dumps(study.layout.to_dict()), "version": _version()}
+            "layout": json.dumps(study.layout.to_dict()), "version": _version(),
+            "command": invocation()}
     for key, value in meta.items():
         con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
     con.commit()
@@ -612,6 +638,18 @@ def _quote(name: str) -> str:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def invocation() -> str:
+    """How this process was started, to be recorded with what it writes: the ``brink``
+    command line, or the Python script that called the library."""
+    import shlex
+    import sys
+
+    argv = sys.argv or [""]
+    if Path(argv[0]).name in ("brink", "__main__.py", "-m"):
+        return shlex.join(["brink", *argv[1:]])
+    return "Python: " + (shlex.join(argv) if argv[0] else "(interactive)")
 
 
 def _version() -> str:
