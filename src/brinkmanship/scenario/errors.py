@@ -18,8 +18,8 @@ class Problem:
         return f"{where}: {self.path}: {self.message}"
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be used; ``problems`` says every place that is wrong."""
+class FileProblems(ValueError):
+    """A file that cannot be used; ``problems`` says every place that is wrong."""
 
     def __init__(self, file: str, problems: list[Problem]):
         self.file = file
@@ -31,3 +31,7 @@ class ScenarioError(ValueError):
         if len(self.problems) > limit:
             lines.append(f"... and {len(self.problems) - limit} more problems")
         return "\n".join(lines)
+
+
+class ScenarioError(FileProblems):
+    """A scenario file that cannot be used; ``problems`` says every place that is wrong."""

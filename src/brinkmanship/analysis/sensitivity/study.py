@@ -27,7 +27,7 @@ from pydantic import (
 
 from brinkmanship.analysis.parameters import ParameterError, get_parameter, set_parameter
 from brinkmanship.scenario import ScenarioError, load_scenario
-from brinkmanship.scenario.errors import Problem
+from brinkmanship.scenario.errors import FileProblems, Problem
 from brinkmanship.scenario.schema import Scenario
 
 OUTPUTS = ("p_war", "p_settlement", "p_unresolved", "settlement_hours", "max_level")
@@ -41,19 +41,8 @@ MAX_RUNS = 10_000_000
 outputs in memory, about 8 bytes per run and output."""
 
 
-class StudyFileError(ValueError):
+class StudyFileError(FileProblems):
     """A study file that cannot be used; every problem names the file, line and path."""
-
-    def __init__(self, file: str, problems: list[Problem]):
-        self.file = file
-        self.problems = problems
-        super().__init__(self.render())
-
-    def render(self, limit: int = 20) -> str:
-        lines = [p.render(self.file) for p in self.problems[:limit]]
-        if len(self.problems) > limit:
-            lines.append(f"... and {len(self.problems) - limit} more problems")
-        return "\n".join(lines)
 
 
 class _Strict(BaseModel):
