@@ -23,7 +23,7 @@ import yaml
 from brinkmanship.engine import Interventions, Run
 from brinkmanship.engine.index import Index
 from brinkmanship.games import simulate
-from brinkmanship.policies.base import Decision, Observation, Option, Policy
+from brinkmanship.policies.base import Decision, Letter, Observation, Option, Policy
 from brinkmanship.scenario import parse_scenario
 from brinkmanship.scenario.schema import Scenario
 
@@ -157,3 +157,24 @@ def wilson(successes: int, n: int, z: float = 2.5758293035489004) -> tuple[float
 
 def logit(p: float) -> float:
     return math.log(p / (1 - p))
+
+
+class Writer:
+    """Writes its letters at its first turn, then looks every hour on the half hour; keeps
+    every observation it was shown."""
+
+    name = "writer"
+
+    def __init__(self, *letters: Letter):
+        self.letters = list(letters)
+        self.seen: list[Observation] = []
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        self.start = scenario.scenario.start
+        self.todo, self.seen = list(self.letters), []
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        self.seen.append(obs)
+        letters, self.todo = self.todo, []
+        hours = (obs.now - self.start).total_seconds() / 3600
+        return Decision(letters=letters, wake_at=self.start + timedelta(hours=int(hours) + 1.5))

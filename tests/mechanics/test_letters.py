@@ -8,18 +8,15 @@ default model; Gull, a third party on the radio, must learn only what is public.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-import numpy as np
 import pytest
-from mechanics_kit import Chair, Move, at, build, of_kind, one, play
+from mechanics_kit import Chair, Move, Writer, at, build, of_kind, one, play
 
 from brinkmanship.engine.game import PolicyError, SeatError
 from brinkmanship.engine.run import Run
 from brinkmanship.games import new_game
-from brinkmanship.policies.base import Decision, Letter, Observation, Route
+from brinkmanship.policies.base import Decision, Letter, Route
 from brinkmanship.scenario import ScenarioError, parse_scenario
-from brinkmanship.scenario.schema import Scenario
 
 LINES = """
 channels:
@@ -39,24 +36,6 @@ channels:
 OFFER = Letter("red_lead", "cable", {"port": "shared"}, {"fish": "open"}, "Share the port.")
 
 
-class Writer:
-    """Writes its letters at its first turn, then waits, looking every hour; records all."""
-
-    name = "test-writer"
-
-    def __init__(self, *letters: Letter):
-        self.letters = list(letters)
-        self.seen: list[Observation] = []
-
-    def bind(self, scenario: Scenario, actor: str) -> None:
-        self.start = scenario.scenario.start
-        self.todo, self.seen = list(self.letters), []
-
-    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
-        self.seen.append(obs)
-        letters, self.todo = self.todo, []
-        hours = (obs.now - self.start).total_seconds() / 3600
-        return Decision(letters=letters, wake_at=self.start + timedelta(hours=int(hours) + 1.5))
 
 
 def _accepts(offer: str = "letter:1", channel: str = "cable") -> Chair:

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from mechanics_kit import build, of_kind, play
+from mechanics_kit import Writer, build, of_kind, play
 
 from brinkmanship.engine.run import Run
 from brinkmanship.policies.base import Decision, Letter, Observation, Option
@@ -163,24 +163,6 @@ def test_only_offers_addressed_to_the_actor_are_pending_for_it(
 
 
 # -- letters an actor composes itself --------------------------------------------------------
-class Writer:
-    """Writes its letters at its first turn, then looks every hour on the half hour."""
-
-    name = "writer"
-
-    def __init__(self, *letters: Letter):
-        self.letters = list(letters)
-        self.seen: list[Observation] = []
-
-    def bind(self, scenario: Scenario, actor: str) -> None:
-        self.start = scenario.scenario.start
-        self.todo, self.seen = list(self.letters), []
-
-    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
-        self.seen.append(obs)
-        letters, self.todo = self.todo, []
-        hours = (obs.now - self.start).total_seconds() / 3600
-        return Decision(letters=letters, wake_at=self.start + timedelta(hours=int(hours) + 1.5))
 
 
 def test_only_the_two_ends_see_a_composed_letter_and_its_assurances() -> None:
