@@ -100,20 +100,26 @@ def _one(seed: int) -> dict[str, Any]:
 
 
 def _top_rung(events: list[dict[str, Any]]) -> str:
-    """The highest rung of the ladder a run reached (its first rung if it never climbed)."""
-    top = max((e for e in events if e["kind"] == "rung"), key=lambda e: e["level"],
-              default=None)
-    return top["rung"] if top else _SCENARIO.ladder[0].id
+    """The highest rung of the ladder a run reached (the rung it started on if it never
+    climbed above it)."""
+    first = _SCENARIO.start_rung()
+    top = max((e for e in events if e["kind"] == "rung" and e["level"] > first.level),
+              key=lambda e: e["level"], default=None)
+    return top["rung"] if top else first.id
 
 
-def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict[str, Any]:
-    """Shares with intervals, historical-terms settlements, war paths, settlement times."""
+def summarise(rows: list[dict[str, Any]], history: Any, start: datetime,
+              stand_down: bool = False) -> dict[str, Any]:
+    """Shares with intervals, historical-terms settlements, war paths, settlement times;
+    the share of stand-downs too where the scenario can end so (``stand_down``)."""
     n = len(rows)
     kinds = Counter(r["kind"] for r in rows)
+    ends = ("settlement", "war", "stand_down", "unresolved") if stand_down else \
+        ("settlement", "war", "unresolved")
     settled = [r for r in rows if r["kind"] == "settlement"]
     wars = [r for r in rows if r["kind"] == "war"]
     out: dict[str, Any] = {"runs": n, "outcomes": {
-        k: _share(kinds.get(k, 0), n) for k in ("settlement", "war", "unresolved")}}
+        k: _share(kinds.get(k, 0), n) for k in ends}}
     if history is not None:
         want = history.outcome
         same = [r for r in settled if r["public"] == want.public_terms and
@@ -121,14 +127,15 @@ def summarise(rows: list[dict[str, Any]], history: Any, start: datetime) -> dict
         public_only = [r for r in settled if r["public"] == want.public_terms]
         agreed = {**want.private_terms, **want.public_terms}
         same_deal = [r for r in settled if {**r["private"], **r["public"]} == agreed]
-        core = [r for r in settled if all({**r["private"], **r["public"]}.get(i) == o
-                                          for i, o in want.public_terms.items()
-                                          if i in CORE_ISSUES)]
+        core_terms = {i: o for i, o in want.public_terms.items() if i in CORE_ISSUES}
+        core = [r for r in settled if core_terms and all(
+            {**r["private"], **r["public"]}.get(i) == o for i, o in core_terms.items())]
         out["historical_terms"] = {"of_runs": _share(len(same), n),
                                    "of_settlements": _share(len(same), len(settled)),
                                    "public_terms_only_of_runs": _share(len(public_only), n),
                                    "same_agreed_terms_of_runs": _share(len(same_deal), n),
-                                   "core_of_runs": _share(len(core), n)}
+                                   "core_of_runs": _share(len(core), n),
+                                   "core_issues": sorted(core_terms)}
         out["record_beats"] = record_beats(rows, history, start)
     out["private_deals"] = _share(sum(1 for r in settled if r["private"]), n)
     out["war_paths"] = [{"path": p, **_share(c, n)} for p, c in Counter(
@@ -190,7 +197,9 @@ def _print(name: str, policy: str, res: dict[str, Any], seconds: float) -> None:
               f"{h['of_settlements']['share']:.1%} of settlements; historical public terms: "
               f"{h['public_terms_only_of_runs']['share']:.1%} of runs")
         for key, label in (("same_agreed_terms_of_runs", "same agreed terms, public or not"),
-                           ("core_of_runs", f"its core ({', '.join(CORE_ISSUES)})")):
+                           ("core_of_runs", f"its core ({', '.join(h['core_issues'])})")):
+            if key == "core_of_runs" and not h["core_issues"]:
+                continue
             print(f"  {label}: {h[key]['share']:.1%} of runs "
                   f"[{h[key]['ci95'][0]:.1%}, {h[key]['ci95'][1]:.1%}]")
     print(f"  settlements with private terms: {res['private_deals']['share']:.1%} of runs")
@@ -231,7 +240,7 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs, initializer=_init,
                              initargs=(args.scenario, args.policy)) as pool:
         rows = list(pool.map(_one, seeds, chunksize=max(1, args.runs // (args.jobs * 8))))
-    res = summarise(rows, sc.history, sc.scenario.start)
+    res = summarise(rows, sc.history, sc.scenario.start, sc.stand_down is not None)
     if args.json:
         print(json.dumps(res, indent=2))
     else:

@@ -146,7 +146,8 @@ def private_terms_for(ix: Index, events: list[Event], outcome: Outcome,
 def summary(sc: Scenario, run: Run) -> dict[str, object]:
     """A finished run in one JSON-safe row: outcome, when, terms, payoffs, highest rung."""
     outcome = run.outcome
-    top = sc.ladder[0].level, sc.ladder[0].id
+    first = sc.start_rung()
+    top = first.level, first.id
     for e in run.events:
         if e["kind"] == "rung" and e["level"] > top[0]:
             top = e["level"], e["rung"]

@@ -54,3 +54,16 @@ def test_a_stand_down_worth_less_than_the_standoff_is_not(worth: float) -> None:
     assert choices == [] and eu["act:south_stand_down"] <= eu["wait"]
     outcomes = [simulate(sc, None, seed).outcome.kind for seed in range(6)]
     assert "stand_down" not in outcomes, outcomes
+
+
+def test_the_highest_rung_of_a_run_that_only_came_down_is_where_it_started() -> None:
+    """A crisis that opens part-way up the ladder and only comes down reached its opening
+    rung, not the ladder's first (the end page's and the debrief's 'highest rung')."""
+    from brinkmanship.hindsight import summary
+
+    sc = _ceasefire(stand_down=4)
+    run = simulate(sc, None, 0)
+    assert run.outcome.kind == "stand_down"
+    assert any(e["kind"] == "rung" and e.get("down") for e in run.events)
+    row = summary(sc, run)
+    assert (row["rung"], row["level"]) == ("firing", 2)
