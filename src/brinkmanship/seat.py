@@ -146,9 +146,10 @@ class Offer(View):
 
 
 class Report(View):
-    """An incident or an action the seat learned of."""
+    """An incident, an action or a scheduled activity's phase the seat learned of (a phase's
+    id is TIMETABLE:PHASE)."""
 
-    kind: Literal["incident", "action"]
+    kind: Literal["incident", "action", "phase"]
     id: str
     name: str
     side: Ref
@@ -182,6 +183,15 @@ class ResponseState(View):
 class DeadlineView(View):
     deadline: Ref
     at: Moment
+
+
+class PhaseView(View):
+    """A phase of a scheduled activity the seat knows in advance."""
+
+    timetable: Ref
+    phase: Ref
+    at: Moment
+    begun: bool = Field(description="Whether it has begun, as far as the seat knows.")
 
 
 class BeliefView(View):
@@ -267,6 +277,9 @@ class TurnView(View):
     orders: list[OrderState]
     responses: list[ResponseState]
     deadlines: list[DeadlineView]
+    schedule: list[PhaseView] = Field(
+        default_factory=list, description="The phases of scheduled activities the seat knows "
+        "in advance (its own side's, and others' it has been told of), in time order.")
     beliefs: list[BeliefView]
     stress: float
     options: list[OptionView]
@@ -314,7 +327,7 @@ def turn_view(ix: Index, turn: Turn) -> TurnView:
         own_offers=[_offer(ix, o, obs.actor, at) for o in obs.own_offers],
         reports=[Report(kind=x.kind, id=x.id, name=_sighting_name(ix, x.kind, x.id),
                         side=_side(ix, x.side), at=at(x.at), authorised=x.authorised)
-                 for x in obs.sightings],
+                 for x in obs.sightings] + _phases_seen(ix, obs, at),
         forces=[ForcePosture(force=Ref(id=f, name=ix.forces[f].name),
                              posture=_posture(ix, f, p)) for f, p in obs.postures.items()],
         orders=[OrderState(order=Ref(id=o, name=ix.orders[o].name),
@@ -323,6 +336,7 @@ def turn_view(ix: Index, turn: Turn) -> TurnView:
         responses=[_response(ix, r, held, obs) for r, held in obs.holds.items()],
         deadlines=[DeadlineView(deadline=Ref(id=d, name=_deadline_name(ix, d)), at=at(when))
                    for d, when in sorted(obs.deadlines.items(), key=lambda kv: kv[1])],
+        schedule=_schedule(ix, obs, at),
         beliefs=[BeliefView(about=_side(ix, about), **{k: round(v, 4) for k, v in b.items()})
                  for about, b in sorted(obs.beliefs.items())],
         stress=obs.stress,
@@ -489,6 +503,32 @@ def _sighting_name(ix: Index, kind: str, ident: str) -> str:
 def _posture(ix: Index, force: str, posture: str) -> Ref:
     name = next((p.name for p in ix.forces[force].postures if p.id == posture), posture)
     return Ref(id=posture, name=name)
+
+
+def _phases_seen(ix: Index, obs: Observation, at: _At) -> list[Report]:
+    """The phases the seat knows have begun (its own side's, and public ones): phases begin
+    on schedule, so each is reported at its time."""
+    out = []
+    for tt in ix.sc.timetables:
+        for phase in tt.phases:
+            if f"phase:{tt.id}:{phase.id}" in obs.flags:
+                out.append(Report(kind="phase", id=f"{tt.id}:{phase.id}",
+                                  name=f"{tt.name}: {phase.name}",
+                                  side=_side(ix, ix.side_of[tt.actor]), at=at(phase.at),
+                                  authorised=True))
+    return sorted(out, key=lambda r: r.at.utc)
+
+
+def _schedule(ix: Index, obs: Observation, at: _At) -> list[PhaseView]:
+    out = []
+    for key, when in sorted(obs.schedule.items(), key=lambda kv: (kv[1], kv[0])):
+        tid, pid = key.split(":", 1)
+        tt = ix.timetables[tid]
+        phase = next(p for p in tt.phases if p.id == pid)
+        out.append(PhaseView(timetable=Ref(id=tid, name=tt.name),
+                             phase=Ref(id=pid, name=phase.name), at=at(when),
+                             begun=f"phase:{key}" in obs.flags))
+    return out
 
 
 def _deadline_name(ix: Index, did: str) -> str:

@@ -3,13 +3,18 @@ decide in the moment, unless it is called off; they are not deadlines that start
 
 from __future__ import annotations
 
-from mechanics_kit import Chair, Move, build, of_kind, one, play
+from datetime import timedelta
+
+import numpy as np
+from mechanics_kit import Chair, Move, at, build, of_kind, one, play
 
 from brinkmanship import simulate
 from brinkmanship.engine import Interventions
 from brinkmanship.engine.index import Index
 from brinkmanship.engine.world import World
 from brinkmanship.narrative import narrate
+from brinkmanship.policies.base import Decision, Observation
+from brinkmanship.scenario.schema import Scenario
 
 
 def _exercise(public: bool = True, known: str = "[]") -> str:
@@ -111,3 +116,54 @@ def test_a_leader_who_knows_the_schedule_pictures_its_phases_coming() -> None:
     # Knowing that the guns muster in two hours, Blue reckons three times the risk of war
     # from then on in its twelve-hour horizon (and their dispersal is past it).
     assert knowing < blind - 1.0, (knowing, blind)
+
+
+class _Watcher(Chair):
+    """Does nothing, and looks again every hour for the first twelve."""
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        self.seen.append(obs)
+        later = obs.now + timedelta(hours=1)
+        return Decision([], wake_at=later if later <= at(self.scenario, 12) else None)
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        super().bind(scenario, actor)
+        self.scenario = scenario
+
+
+def test_a_seat_is_shown_the_schedules_it_knows_and_no_other() -> None:
+    """Its own side's timetables and those it is among the known_to of, with whether each
+    phase has begun as far as it knows; a secret schedule stays with its side."""
+    from brinkmanship.engine.game import Turn
+    from brinkmanship.seat import turn_view
+
+    keys = ["autumn_shield:muster", "autumn_shield:live_fire", "autumn_shield:dispersal"]
+    for public, known, blue_sees in ((False, "[]", False), (False, "[blue_lead]", True),
+                                     (True, "[]", False)):
+        sc = build(_exercise(public=public, known=known))
+        red, blue = _Watcher(), _Watcher()
+        play(sc, red_lead=red, blue_lead=blue)
+        assert list(red.seen[0].schedule) == keys, "its own side's schedule"
+        assert list(blue.seen[0].schedule) == (keys if blue_sees else [])
+        late = next(o for o in blue.seen if o.now >= at(sc, 7))
+        view = turn_view(Index(sc), Turn(0, "blue_lead", late.reason, late))
+        seen = [(r.kind, r.name) for r in view.reports]
+        if public:
+            assert seen == [("phase", "Exercise Autumn Shield: The guns muster"),
+                            ("phase", "Exercise Autumn Shield: Live firing")], \
+                "a public phase is reported to the other side once it has begun"
+        else:
+            assert seen == []
+        if not blue_sees:
+            assert view.schedule == []
+            if not public:
+                assert "Autumn Shield" not in view.model_dump_json()
+            continue
+        assert [(p.phase.name, p.begun) for p in view.schedule] == [
+            ("The guns muster", False), ("Live firing", False), ("The guns go home", False)], \
+            "a secret exercise's phases are known to be due, not seen to begin"
+        assert view.schedule[0].timetable.name == "Exercise Autumn Shield"
+        assert view.schedule[1].at.utc == "1962-10-27T06:00:00Z"
+    own = next(o for o in red.seen if o.now >= at(sc, 7))
+    mine = turn_view(Index(sc), Turn(0, "red_lead", own.reason, own))
+    assert [p.begun for p in mine.schedule] == [True, True, False]

@@ -42,6 +42,8 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
                   for key in [(m.id, insider)])
     sightings = tuple(_seen_by(world, side).views)
     deadlines = {d.id: d.at for d in ix.sc.deadlines if actor in d.known_to}
+    schedule = {f"{tt.id}:{ph.id}": ph.at for tt in ix.sc.timetables
+                if ix.side_of[tt.actor] == side or actor in tt.known_to for ph in tt.phases}
     return Observation(
         actor=actor, side=side, now=at(world.t), reason=reason, inbox=inbox,
         pending_offers=tuple(_offer(o, at) for o in world.offers.values()
@@ -52,7 +54,7 @@ def observe(world: World, actor: str, reason: str, closed: frozenset[str],
         orders={o: v for o, v in world.orders.items() if ix.side_of[ix.orders[o].holder] == side},
         holds={r: v for r, v in world.held.items() if ix.responses[r].authorised_by == actor},
         beliefs={about: dict(b) for about, b in world.beliefs.get(actor, {}).items()},
-        stress=round(stress_of(world, actor), 6), deadlines=deadlines,
+        stress=round(stress_of(world, actor), 6), deadlines=deadlines, schedule=schedule,
         flags=known_flags(world, side),
         options=tuple(options(world, actor, closed)), meeting=meeting,
         letter_form=letter_form(world, actor, closed),

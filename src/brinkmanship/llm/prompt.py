@@ -256,6 +256,10 @@ def _forces(view: TurnView) -> str:
     if view.deadlines:
         out.append("Deadlines:\n" + "\n".join(f"- {d.deadline.name}: {d.at.text}"
                                               for d in view.deadlines))
+    if view.schedule:
+        out.append("Scheduled activities (they go ahead on time unless called off):\n" +
+                   "\n".join(f"- {p.timetable.name}: {p.phase.name}, {p.at.text}"
+                             f"{' (begun)' if p.begun else ''}" for p in view.schedule))
     return "\n\n".join(out)
 
 

@@ -43,6 +43,7 @@ def turn_screen(ix: Index, view: TurnView, counsel: dict[str, Any] | None) -> Re
     parts += _reports(view)
     parts += _forces(view)
     parts += _deadlines(view)
+    parts += _schedule(view)
     parts += _types(view)
     if counsel is not None:
         parts += _counsel(ix, counsel)
@@ -159,6 +160,15 @@ def _deadlines(view: TurnView) -> list[RenderableType]:
         return []
     out: list[RenderableType] = [_section("Deadlines you know of")]
     out += [_item(f"{d.at.text}: {d.deadline.name}") for d in view.deadlines]
+    return out
+
+
+def _schedule(view: TurnView) -> list[RenderableType]:
+    if not view.schedule:
+        return []
+    out: list[RenderableType] = [_section("Scheduled activities you know of")]
+    out += [_item(f"{p.at.text}: {p.timetable.name} — {p.phase.name}"
+                  f"{' (begun)' if p.begun else ''}") for p in view.schedule]
     return out
 
 

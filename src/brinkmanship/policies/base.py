@@ -193,6 +193,9 @@ class Observation:
     letters_sent: tuple[SentLetter, ...] = ()
     side_type: str | None = None
     """The hidden type of the actor's own side, where its side has types (never another's)."""
+    schedule: dict[str, datetime] = field(default_factory=dict)
+    """The phases of the timetables the actor knows in advance (its own side's, and those it
+    is among the ``known_to`` of), keyed ``TIMETABLE:PHASE``, with when each is due."""
 
 
 @dataclass
