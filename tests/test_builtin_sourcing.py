@@ -28,6 +28,10 @@ channels:
     latency: {median_hours: 2}
   - id: radio
     latency: {median_hours: 1, assumption: a guess}
+  - id: intel
+    latency: {median_hours: 1, assumption: a guess}
+    bias: {imminence: 0.5}
+    assumption: a biased channel answers for its bias
 actions:
   - {id: strike, effects: {signals: {resolve: 1.0}}, assumption: covered by the action}
   - {id: feint, effects: {signals: {resolve: 0.5}}}

@@ -261,7 +261,7 @@ class Fidelity(Sourced):
         return self
 
 
-class Channel(Strict):
+class Channel(Sourced):
     """A way messages travel between actors."""
 
     id: Id = Field(description="The channel's id, named by messages and answers.")
