@@ -117,6 +117,80 @@ def test_a_report_about_the_adversary_moves_the_leader_s_belief_about_the_advers
     assert 0.1 < unbiased < after
 
 
+def _scheduled(called_off: bool = False) -> Scenario:
+    """The exercise as a secret timetable of Red's army instead of a leader's action, the
+    service reporting its live-firing phase (and nothing of the muster)."""
+    data = _data()
+    data.pop("history")
+    data["actions"] = [a for a in data["actions"] if a["id"] != "exercise"]
+    data["actions"].append({"id": "call_off", "name": "Call the exercise off",
+                            "actor": "red_leader", "kind": "political", "public": False,
+                            "effects": {"set_flags": ["called_off"]},
+                            "assumption": "a test value"})
+    data["timetables"] = [{
+        "id": "autumn_drill", "name": "Autumn drill", "actor": "red_army", "public": False,
+        "unless": {"flags": ["called_off"]}, "assumption": "a test value",
+        "phases": [{"id": "muster", "name": "Muster", "at": "2000-01-01T02:00:00Z"},
+                   {"id": "live_fire", "name": "Live firing", "at": "2000-01-01T04:00:00Z"}]}]
+    data["messages"][0]["sent_on"] = {"phase": "autumn_drill:live_fire"}
+    sc = parse_scenario(json.dumps(data), "exercise.yaml")
+    return sc
+
+
+class _CallsOff:
+    name = "calls-off"
+
+    def bind(self, scenario: Scenario, actor: str) -> None:
+        pass
+
+    def decide(self, obs: Any, rng: Any) -> Any:
+        from brinkmanship.policies.base import Decision, Option
+
+        off = Option("act", "call_off")
+        return Decision([off] if off in obs.options and obs.now.hour >= 3 else [],
+                        wake_at=None if obs.now.hour >= 3 else obs.now.replace(hour=3))
+
+
+def test_a_report_can_be_sent_on_a_scheduled_phase_of_a_secret_exercise() -> None:
+    """Blue never sees Red's drill, but its service reports the live firing when it begins,
+    through the channel's bias; a drill called off before that phase sends no report."""
+    run = simulate(_scheduled(), {"red_leader": "passive", "blue_leader": "passive"}, 0)
+    send = next(e for e in run.events if e["kind"] == "send")
+    phase = run.events[send["cause"]]
+    assert (phase["kind"], phase["phase"], phase["status"]) == ("phase", "live_fire", "begun")
+    assert send["s"] == 4 * 3600 and send["actor"] == "blue_intel"
+    moved = next(e for e in run.events if e["kind"] == "belief")
+    assert (moved["actor"], moved["about"], moved["var"]) == ("blue_leader", "red", "imminence")
+    assert moved["after"] > moved["before"]
+    off = simulate(_scheduled(), {"red_leader": _CallsOff(), "blue_leader": "passive"}, 0)
+    assert [e["status"] for e in off.events if e["kind"] == "phase"] == ["begun", "called_off"]
+    assert not any(e["kind"] in ("send", "belief") for e in off.events)
+
+
+def test_a_phase_trigger_names_a_declared_phase_and_sends_only_reports() -> None:
+    data = json.loads(json.dumps(_scheduled().model_dump(mode="json", exclude_none=True)))
+    data["messages"][0]["sent_on"] = {"phase": "autumn_drill:dispersal"}
+    with pytest.raises(ScenarioError) as bad:
+        parse_scenario(json.dumps(data), "exercise.yaml")
+    assert "$.messages[0].sent_on.phase: timetable 'autumn_drill' has no phase 'dispersal'" \
+        in str(bad.value)
+    data["messages"][0]["sent_on"] = {"phase": "spring_drill:muster"}
+    data["responses"] = [{"id": "alert_on_drill", "name": "Alert on the drill",
+                          "holder": "red_army", "authorised_by": "red_leader",
+                          "trigger": {"phase": "autumn_drill:muster"}, "action": "raise_alert",
+                          "assumption": "a test value"}]
+    with pytest.raises(ScenarioError) as bad:
+        parse_scenario(json.dumps(data), "exercise.yaml")
+    text = str(bad.value)
+    assert "$.messages[0].sent_on.phase: unknown timetable 'spring_drill'" in text
+    assert "$.responses[0].trigger.phase: a response is set off by an incident or an action" \
+        in text
+    data["messages"][0]["sent_on"] = {"phase": "autumn_drill:muster", "action": "call_off"}
+    with pytest.raises(ScenarioError) as bad:
+        parse_scenario(json.dumps(data), "exercise.yaml")
+    assert "exactly one of 'incident', 'action' or 'phase'" in str(bad.value)
+
+
 def test_a_report_sent_on_a_trigger_is_nobody_s_decision() -> None:
     """The service sends the report when the exercise takes effect; it is not a decider and
     no policy is offered the draft."""

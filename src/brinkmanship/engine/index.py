@@ -72,7 +72,8 @@ class Index:
         for msg in sc.messages:
             if msg.sent_on is not None:
                 t = msg.sent_on
-                key = f"incident:{t.incident}" if t.incident else f"action:{t.action}"
+                key = f"incident:{t.incident}" if t.incident else \
+                    f"action:{t.action}" if t.action else f"phase:{t.phase}"
                 self.reports_on[key].append(msg)
                 self.reaction_drafts.add(msg.id)
         senders = {m.sender for m in sc.messages if m.id not in self.reaction_drafts}

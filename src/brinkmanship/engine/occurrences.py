@@ -614,7 +614,8 @@ class Simulation(k.Kernel):
         """Send the reports this occurrence of ``key`` (already counted) sets off, once each,
         over a channel that is open."""
         kind, ident = key.split(":", 1)
-        counts = self.world.incident_counts if kind == "incident" else self.world.action_counts
+        counts = self.world.incident_counts if kind == "incident" else \
+            self.world.action_counts if kind == "action" else {ident: 1}  # a phase begins once
         for msg in self.ix.reports_on.get(key, []):
             assert msg.sent_on is not None
             if msg.sent_on.sets_off(counts.get(ident, 0)) and \
@@ -671,6 +672,7 @@ class Simulation(k.Kernel):
         if off:
             return
         self.consequences(phase.effects, tt.actor, tt.public, ev["seq"])
+        self.trigger_reports(f"phase:{tt.id}:{phase.id}", ev["seq"])
         if tt.public:
             for leader in self.ix.counterpart_leaders(tt.actor):
                 if leader in self.deciders:

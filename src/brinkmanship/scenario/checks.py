@@ -222,6 +222,9 @@ def _check_world(r: _Refs) -> None:
         r.ref(("responses", i, "trigger", "incident"), resp.trigger.incident, r.incidents,
               "incident")
         r.ref(("responses", i, "trigger", "action"), resp.trigger.action, r.actions, "action")
+        if resp.trigger.phase is not None:
+            r.bad(("responses", i, "trigger", "phase"), "a response is set off by an incident "
+                  "or an action; a phase can only send a report ('sent_on')")
         r.ref(("responses", i, "action"), resp.action, r.actions, "action")
         first = resp.trigger.from_occurrence
         trig_inc = r.incidents.get(resp.trigger.incident or "")
@@ -323,6 +326,7 @@ def _check_diplomacy(r: _Refs) -> None:
             where = ("messages", i, "sent_on")
             r.ref((*where, "incident"), msg.sent_on.incident, r.incidents, "incident")
             r.ref((*where, "action"), msg.sent_on.action, r.actions, "action")
+            _check_phase_ref(r, (*where, "phase"), msg.sent_on.phase)
             if msg.kind in ("offer", "answer") or msg.replies_to:
                 r.bad((*where,), "a report sent on a trigger is a statement, warning or "
                       "assurance: nobody decides to make it an offer or an answer")
@@ -475,6 +479,18 @@ def _check_history(r: _Refs) -> None:
     r.instant(("history", "outcome", "at"), hist.outcome.at)
     r.terms(("history", "outcome", "public_terms"), hist.outcome.public_terms)
     r.terms(("history", "outcome", "private_terms"), hist.outcome.private_terms)
+
+
+def _check_phase_ref(r: _Refs, path: Path_, ref: str | None) -> None:
+    """A ``TIMETABLE:PHASE`` reference names a declared timetable and one of its phases."""
+    if ref is None:
+        return
+    tid, _, pid = ref.partition(":")
+    tt = next((t for t in r.sc.timetables if t.id == tid), None)
+    if tt is None:
+        r.bad(path, f"unknown timetable {tid!r}")
+    elif all(ph.id != pid for ph in tt.phases):
+        r.bad(path, f"timetable {tid!r} has no phase {pid!r}")
 
 
 def _check_escalation(r: _Refs) -> None:

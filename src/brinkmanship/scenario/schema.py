@@ -452,10 +452,15 @@ class Incident(Sourced):
 
 
 class Trigger(Strict):
-    """What sets a pre-delegated response off: an incident or an action."""
+    """What sets a pre-delegated response off (an incident or an action), or sends a report
+    (those, or a timetable's phase)."""
 
     incident: Id | None = Field(None, description="Fires when this incident happens.")
     action: Id | None = Field(None, description="Fires when this action takes effect.")
+    phase: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*:[a-z][a-z0-9_\-]*$")] | None = \
+        Field(None, description="TIMETABLE:PHASE: fires when this phase of a timetable "
+              "begins (a report's 'sent_on' only: an intelligence service reporting an "
+              "exercise it watched).")
     from_occurrence: Count = Field(
         1,
         description="The first occurrence of the incident or action that sets it off, counted "
@@ -469,8 +474,9 @@ class Trigger(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
-        if (self.incident is None) == (self.action is None):
-            raise ValueError("a trigger names exactly one of 'incident' or 'action'")
+        named = [x for x in (self.incident, self.action, self.phase) if x is not None]
+        if len(named) != 1:
+            raise ValueError("a trigger names exactly one of 'incident', 'action' or 'phase'")
         if self.until_occurrence is not None and self.until_occurrence < self.from_occurrence:
             raise ValueError("until_occurrence comes before from_occurrence")
         return self
