@@ -11,6 +11,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from webtools import Host, csrf_of, new_host, turn_of
 
 from brinkmanship.scenario.loader import MAX_BYTES
@@ -244,6 +245,30 @@ def test_turn_json_is_the_seats_turn_view(app_client: TestClient) -> None:
     assert data["state"] == "turn"
     view = TurnView.model_validate(data["turn"])
     assert view.actor.id == "kennedy"
+
+
+def test_a_seat_page_shows_its_own_type_and_only_the_priors_of_others(
+        app_client: TestClient) -> None:
+    """Berlin's United States has a hidden type: Kennedy's page names his (the log's draw),
+    Khrushchev's gives the common prior over both and never says which it is."""
+    from brinkmanship import load_scenario, simulate
+
+    sc = load_scenario("berlin-1961")
+    names = {k.id: str(escape(k.name)) for k in next(x for x in sc.sides if x.id == "usa").types}
+    for seed in (0, 1, 2, 3):
+        drawn = next(e["type"] for e in simulate(sc, None, seed).events if e["kind"] == "type")
+        seats = new_host(app_client).start("berlin-1961", ["kennedy", "khrushchev"], seed=seed)
+        kennedy = app_client.get(f"/seat/{seats['kennedy']}").text
+        khrushchev = app_client.get(f"/seat/{seats['khrushchev']}").text
+        if "Hidden types" not in khrushchev:  # Kennedy decides first: Khrushchev waits
+            page = kennedy
+            app_client.post(f"/seat/{seats['kennedy']}", data={
+                "csrf": csrf_of(page), "turn": str(turn_of(page)), "do": "wait"})
+            khrushchev = app_client.get(f"/seat/{seats['khrushchev']}").text
+        assert f"Your side is <strong>{names[drawn]}</strong>" in kennedy
+        assert "Your side is" not in khrushchev
+        assert "United States may be: " in khrushchev
+        assert all(f"{name} (" in khrushchev for name in names.values())
 
 
 def _letter_page(client: TestClient, token: str) -> str:

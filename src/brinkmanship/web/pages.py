@@ -28,7 +28,7 @@ from brinkmanship.hindsight import (
 )
 from brinkmanship.play.screen import REASONS, short_name
 from brinkmanship.scenario.timeparse import parse_instant, zone
-from brinkmanship.seat import GROUP_ORDER, TurnView
+from brinkmanship.seat import GROUP_ORDER, TurnView, TypePrior
 from brinkmanship.web.rooms import Room
 from brinkmanship.web.timeline import draw, from_events, from_view
 
@@ -94,11 +94,20 @@ def turn_page(room: Room, view: TurnView, counsel: dict[str, Any] | None) -> dic
         "counsel": _counsel(ix, counsel),
         "letters": sorted(view.inbox, key=lambda m: m.arrived.utc, reverse=True),
         "reports": sorted(view.reports, key=lambda r: r.at.utc, reverse=True),
+        "type_priors": _by_side(view.type_priors),
         "wake_default": (local_now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "wake_min": local_now.strftime("%Y-%m-%dT%H:%M"),
         "zone_label": _zone_label(ix, seat_zone),
         "short": short_name,
     }
+
+
+def _by_side(priors: list[TypePrior]) -> list[tuple[str, list[TypePrior]]]:
+    """The other sides' types, grouped by side in the order given."""
+    out: dict[str, list[TypePrior]] = {}
+    for p in priors:
+        out.setdefault(p.side.name, []).append(p)
+    return list(out.items())
 
 
 def _zone_label(ix: Index, zone_name: str) -> str:
