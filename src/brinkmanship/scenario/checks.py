@@ -42,7 +42,7 @@ class _Refs:
         self._ids("reactions", sc.reactions)
         self._ids("meetings", sc.meetings)
         self._ids("deadlines", sc.deadlines)
-        self._ids("timetables", sc.timetables)
+        self.timetables = self._ids("timetables", sc.timetables)
         self.links: dict[str, Any] = {}
         for c, chain in enumerate(sc.chains):
             for k, link in enumerate(chain.links):
@@ -486,10 +486,9 @@ def _check_phase_ref(r: _Refs, path: Path_, ref: str | None) -> None:
     if ref is None:
         return
     tid, _, pid = ref.partition(":")
-    tt = next((t for t in r.sc.timetables if t.id == tid), None)
-    if tt is None:
-        r.bad(path, f"unknown timetable {tid!r}")
-    elif all(ph.id != pid for ph in tt.phases):
+    if not r.ref(path, tid, r.timetables, "timetable"):
+        return
+    if all(ph.id != pid for ph in r.timetables[tid].phases):
         r.bad(path, f"timetable {tid!r} has no phase {pid!r}")
 
 
