@@ -5,9 +5,9 @@ ladder it reaches: its own rung, then the chain links that follow it at the prob
 the leader believes, then the pre-delegated responses it triggers, which fire unless held
 and fire anyway when a hold fails. Incidents arise at their hazard rates under the standing
 orders and postures in force; the other side's unauthorised ones more often as the leader
-doubts its control; the other side attacks (its least violent war-starting action) at a
-rate set by the leader's belief in its imminence. Responses already triggered and deadlines
-the leader knows are lumps of risk.
+doubts its control; the other side attacks (the least violent war-starting action one of
+its deciders chooses) at a rate set by the leader's belief in its imminence. Responses
+already triggered and deadlines the leader knows are lumps of risk.
 
 Distributions are cumulative vectors over the ladder, ``F[r] = P(highest rung <= r)``;
 independent branches multiply, which keeps every computation a few dozen flops.
@@ -142,6 +142,20 @@ class Risk:
         return h
 
 
+def attack_action(ix: Index, side: str) -> str | None:
+    """The attack ``side``'s enemies picture when they believe it imminent (see
+    :meth:`RiskModel._attack_action`)."""
+    order = {r.id: i for i, r in enumerate(ix.sc.ladder)}
+    war_from = next((i for i, r in enumerate(ix.sc.ladder) if r.war), None)
+    if war_from is None:
+        return None
+    deciders = set(ix.deciders)
+    starts = [(order[a.effects.rung], a.id) for a in ix.sc.actions
+              if a.kind == "military" and a.actor in deciders and ix.side_of.get(a.actor) == side
+              and a.effects.rung is not None and order[a.effects.rung] >= war_from]
+    return min(starts)[1] if starts else None
+
+
 class RiskModel:
     """Hazards and lumps of war in a pictured situation, for the leader and its counterparts."""
 
@@ -177,13 +191,11 @@ class RiskModel:
 
     def _attack_action(self, side: str) -> str | None:
         """What the side's enemies fear when they believe its attack imminent: the least
-        violent of its military actions that starts a war by itself, whatever it requires
-        now (None if it has none)."""
-        war_from = self.esc.war_from
-        starts = [(self.esc.rung_index[a.effects.rung], a.id) for a in self.ix.sc.actions
-                  if a.kind == "military" and self.ix.side_of.get(a.actor) == side and
-                  a.effects.rung is not None and self.esc.rung_index[a.effects.rung] >= war_from]
-        return min(starts)[1] if starts else None
+        violent of the military actions that start a war by themselves and that one of the
+        side's deciders chooses, whatever they require now (None if it has none). A move
+        only chains and responses carry out is not an attack anyone decides on: forces
+        acting on their own are the incidents, weighed by the belief in the side's control."""
+        return attack_action(self.ix, side)
 
     def risk(self, actor: str, s: Situation) -> Risk:
         """The war risk ``actor`` sees in ``s``. Each part is memoised on what it depends on
