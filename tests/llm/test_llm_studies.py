@@ -51,7 +51,7 @@ def test_decision_makers_are_paired_arms_with_metrics(harbour: Scenario) -> None
 
 def test_a_branch_asks_the_server_only_after_it_departs(harbour: Scenario,
                                                         tmp_path: Path) -> None:
-    """The stem's answers are cached: a branch forced late in the run asks only for the
+    """The stem's answers are cached: a branch forced part-way through asks only for the
     turns after it departs, and a branch forced nowhere asks nothing at all."""
     cache = tmp_path / "answers.sqlite"
     with FakeModelServer(default=waiting) as srv:
@@ -63,7 +63,7 @@ def test_a_branch_asks_the_server_only_after_it_departs(harbour: Scenario,
         run_arms(harbour, same, 1, policies={SEAT: "llm"}, llm=st).close()
         assert srv.calls == stem  # every request of both arms was the stem's
         late = [Arm(BASELINE), Arm("late", Counterfactual.build(
-            force=["crimson_pm=send:share_offer,after=2000-03-02T12:00:00Z"]))]
+            force=["crimson_pm=send:share_offer,after=2000-03-01T06:00:00Z"]))]
         with run_arms(harbour, late, 1, policies={SEAT: "llm"}, llm=st) as res:
             rows = {r["arm"]: r for r in res.to_arrow().to_pylist()}
         branch = srv.calls - stem

@@ -181,7 +181,9 @@ def test_a_real_interrupt_saves_the_game_and_says_how_to_resume(tmp_path: Path) 
         assert proc.stdout is not None
         for line in proc.stdout:
             lines.append(line)
-            if "You wait for news" in line:
+            # At its prompt again: the next turn's screen after the wait is out.
+            if "Type an option's number" in line and any("You wait for news" in x
+                                                         for x in lines):
                 waited.set()
 
     reader = threading.Thread(target=read, daemon=True)
