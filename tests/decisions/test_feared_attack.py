@@ -15,7 +15,7 @@ from mechanics_kit import build  # noqa: E402
 
 from brinkmanship import simulate  # noqa: E402
 from brinkmanship.engine.index import Index  # noqa: E402
-from brinkmanship.policies.risk import attack_action  # noqa: E402
+from brinkmanship.policies.risk import Escalation, attack_action  # noqa: E402
 
 STRIKES = """
 actions:
@@ -49,11 +49,10 @@ def _wait_war(extra: str) -> float:
 
 
 def test_a_move_no_decider_chooses_is_not_the_attack_feared() -> None:
-    assert attack_action(Index(build(STRIKES)), "red") is None
+    assert attack_action(Escalation(Index(build(STRIKES)), {}), "red") is None
     assert _wait_war(STRIKES) == 0.0, "no incident and no chosen attack: no war to fear"
 
 
 def test_a_leader_s_own_war_starting_move_is_the_attack_feared() -> None:
-    ix = Index(build(LEADER_STRIKE))
-    assert attack_action(ix, "red") == "red_strike"
+    assert attack_action(Escalation(Index(build(LEADER_STRIKE)), {}), "red") == "red_strike"
     assert _wait_war(LEADER_STRIKE) < -1.0

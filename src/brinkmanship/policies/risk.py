@@ -142,17 +142,17 @@ class Risk:
         return h
 
 
-def attack_action(ix: Index, side: str) -> str | None:
-    """The attack ``side``'s enemies picture when they believe it imminent (see
-    :meth:`RiskModel._attack_action`)."""
-    order = {r.id: i for i, r in enumerate(ix.sc.ladder)}
-    war_from = next((i for i, r in enumerate(ix.sc.ladder) if r.war), None)
-    if war_from is None:
-        return None
+def attack_action(esc: Escalation, side: str) -> str | None:
+    """What the side's enemies fear when they believe its attack imminent: the least
+    violent of the military actions that start a war by themselves and that one of the
+    side's deciders chooses, whatever they require now (None if it has none). A move
+    only chains and responses carry out is not an attack anyone decides on: forces
+    acting on their own are the incidents, weighed by the belief in the side's control."""
+    ix = esc.ix
     deciders = set(ix.deciders)
-    starts = [(order[a.effects.rung], a.id) for a in ix.sc.actions
+    starts = [(esc.rung_index[a.effects.rung], a.id) for a in ix.sc.actions
               if a.kind == "military" and a.actor in deciders and ix.side_of.get(a.actor) == side
-              and a.effects.rung is not None and order[a.effects.rung] >= war_from]
+              and a.effects.rung is not None and esc.rung_index[a.effects.rung] >= esc.war_from]
     return min(starts)[1] if starts else None
 
 
@@ -166,7 +166,7 @@ class RiskModel:
         self.cond = conditions
         self.horizon = horizon
         self.prior_control = prior_control
-        self.attack = {side: self._attack_action(side) for side in ix.sides}
+        self.attack = {side: attack_action(escalation, side) for side in ix.sides}
         self._by_parts: dict[tuple[object, ...], tuple[tuple[object, ...], Risk]] = {}
         self._canon: dict[object, object] = {}
         self._incident_memo: dict[tuple[object, ...], tuple[tuple[str, bool, float, Pmf], ...]] \
@@ -188,14 +188,6 @@ class RiskModel:
         self.deadlines_read_world = any(
             d.unless.postures or d.unless.min_rung or d.unless.max_rung or d.unless.after or
             d.unless.before for d in sc.deadlines)
-
-    def _attack_action(self, side: str) -> str | None:
-        """What the side's enemies fear when they believe its attack imminent: the least
-        violent of the military actions that start a war by themselves and that one of the
-        side's deciders chooses, whatever they require now (None if it has none). A move
-        only chains and responses carry out is not an attack anyone decides on: forces
-        acting on their own are the incidents, weighed by the belief in the side's control."""
-        return attack_action(self.ix, side)
 
     def risk(self, actor: str, s: Situation) -> Risk:
         """The war risk ``actor`` sees in ``s``. Each part is memoised on what it depends on
